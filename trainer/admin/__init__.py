@@ -1,0 +1,3 @@
+from trainer.admin.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,171 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from flask_login import current_user, logout_user
+
+from trainer import config as config_module
+from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+log = logging.getLogger(__name__)
+
+AREAS = (
+    "main", "auth", "admin", "kits", "people", "sessions", "attendance", "evaluations",
+    "declarations", "imports", "reports", "api",
+)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build a configured app. Tests pass ``overrides``; deployments use env vars + instance file."""
+    instance_path = config_module.default_instance_path()
+    app = Flask(
+        __name__,
+        template_folder=str(config_module.TEMPLATES_DIR),
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+    )
+    app.config.from_object(config_module.Defaults)
+    app.config.from_pyfile("trainer.cfg", silent=True)
+    app.config.update(config_module.from_environment())
+    if overrides:
+        app.config.update(overrides)
+    _finish_config(app)
+
+    from trainer import database, errors, security
+    from trainer import models  # noqa: F401  (every table, for SQLAlchemy and Alembic)
+    from trainer.auth import permissions
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.MIGRATIONS_DIR), render_as_batch=True,
+                     compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    database.init_app(app)
+    permissions.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    _register_areas(app)
+    _register_template_helpers(app)
+    app.before_request(_enforce_session_lifetime)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'trainer.db'}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    from trainer.database import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(uri), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    if not app.config.get("SECRET_KEY"):
+        if app.config["TRAINER_ENV"] == "production":
+            raise RuntimeError("SECRET_KEY must be set in production.")
+        # Development: a key kept in the instance folder so sessions survive restarts.
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+    if app.config["TRAINER_ENV"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+def _register_areas(app: Flask) -> None:
+    import importlib
+
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"trainer.{area}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"trainer.{area}":
+                raise
+            continue
+        bp = getattr(module, "bp", None)
+        if bp is not None:
+            app.register_blueprint(bp)
+        cli_register = getattr(module, "register_cli", None)
+        if cli_register is not None:
+            cli_register(app)
+
+
+def _select_locale() -> str:
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in ("fr", "en"):
+        session["lang"] = chosen
+        return chosen
+    return "fr"
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from trainer.navigation import nav_items
+
+    @app.context_processor
+    def _inject() -> dict[str, Any]:
+        return {"nav_items": nav_items(), "current_locale": str(get_locale() or "fr")}
+
+    @app.template_filter("date_fr")
+    def _date_fr(value) -> str:
+        return value.strftime("%d/%m/%Y") if value else ""
+
+    @app.template_filter("datetime_fr")
+    def _datetime_fr(value) -> str:
+        if not value:
+            return ""
+        from zoneinfo import ZoneInfo
+
+        return value.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M")
+
+    @app.template_filter("number_fr")
+    def _number_fr(value, decimals: int = 0) -> str:
+        if value is None or value == "":
+            return "—"
+        text = f"{float(value):,.{decimals}f}"
+        return text.replace(",", "\u202f").replace(".", ",")
+
+
+def _enforce_session_lifetime() -> None:
+    """Idle timeout on top of the absolute lifetime of the permanent session cookie."""
+    if not current_user.is_authenticated:
+        return
+    now = datetime.now(UTC)
+    idle = timedelta(minutes=current_app_config("SESSION_IDLE_MINUTES"))
+    seen = session.get("seen_at")
+    if seen and now - datetime.fromtimestamp(seen, UTC) > idle:
+        logout_user()
+        session.clear()
+        return
+    session["seen_at"] = int(now.timestamp())
+
+
+def current_app_config(key: str) -> Any:
+    from flask import current_app
+
+    return current_app.config[key]
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from trainer.auth.models import User
+
+    try:
+        raw_id, version = user_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+    except (ValueError, TypeError):
+        return None
+    if user is None or not user.is_active_account or str(user.session_version) != version:
+        return None
+    return user

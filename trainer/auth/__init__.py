@@ -1,0 +1,3 @@
+from trainer.auth.views import bp
+
+__all__ = ["bp"]

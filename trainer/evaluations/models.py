@@ -1,0 +1,156 @@
+"""Questionnaires, invitations and anonymous evaluation responses."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.db_types import UTCDateTime, enum_column, now_utc
+from trainer.extensions import Model
+
+if TYPE_CHECKING:
+    from trainer.sessions.models import Registration, TrainingSession
+
+
+class Phase(enum.StrEnum):
+    hot = "hot"
+    cold = "cold"
+
+    @property
+    def label(self) -> str:
+        return {"hot": "À chaud", "cold": "À froid"}[self.value]
+
+
+class QuestionKind(enum.StrEnum):
+    scale4 = "scale4"
+    yes_no = "yes_no"
+    choice = "choice"
+    text = "text"
+
+
+class Indicator(enum.StrEnum):
+    satisfaction = "satisfaction"
+    knowledge = "knowledge"
+    practice = "practice"
+
+
+class ResponseSource(enum.StrEnum):
+    online = "online"
+    paper = "paper"
+    import_ = "import"
+
+
+class Questionnaire(Model):
+    """A versioned list of questions for one phase; answered versions are never edited."""
+
+    __tablename__ = "questionnaires"
+    __table_args__ = (sa.UniqueConstraint("phase", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase: Mapped[Phase] = mapped_column(enum_column(Phase))
+    version: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    introduction: Mapped[str] = mapped_column(sa.Text, default="")
+    is_current: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="questionnaire", cascade="all, delete-orphan", order_by="Question.position"
+    )
+
+
+class Question(Model):
+    """One question; 4-point questions may measure an indicator."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        sa.CheckConstraint("indicator IS NULL OR kind = 'scale4'", name="indicator_on_scale"),
+        sa.UniqueConstraint("questionnaire_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(sa.ForeignKey("questionnaires.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+    help_text: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
+    choices: Mapped[str] = mapped_column(sa.Text, default="")  # one per line, for kind = choice
+    is_required: Mapped[bool] = mapped_column(default=False)
+    indicator: Mapped[Indicator | None] = mapped_column(enum_column(Indicator))
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="questions")
+
+
+class EvaluationInvitation(Model):
+    """One personal, single-use link per registration and phase; only the token hash is stored."""
+
+    __tablename__ = "evaluation_invitations"
+    __table_args__ = (
+        sa.UniqueConstraint("registration_id", "phase"),
+        sa.Index(None, "phase", "submitted_at", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
+    phase: Mapped[Phase] = mapped_column(enum_column(Phase))
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set once, by a conditional UPDATE: a second submission of the same link stores nothing.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    registration: Mapped[Registration] = relationship()
+
+
+class EvaluationResponse(Model):
+    """A returned questionnaire: linked to the session and profession, never to the person."""
+
+    __tablename__ = "evaluation_responses"
+    __table_args__ = (sa.Index(None, "session_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id", ondelete="CASCADE"))
+    phase: Mapped[Phase] = mapped_column(enum_column(Phase))
+    questionnaire_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("questionnaires.id", ondelete="RESTRICT"), index=True
+    )
+    profession_code: Mapped[str | None] = mapped_column(sa.ForeignKey("professions.code"))
+    source: Mapped[ResponseSource] = mapped_column(enum_column(ResponseSource), default=ResponseSource.online)
+    # A date, not a time: a timestamp could be matched against the invitation's.
+    submitted_on: Mapped[date] = mapped_column(sa.Date)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
+
+    training_session: Mapped[TrainingSession] = relationship()
+    answers: Mapped[list[EvaluationAnswer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class EvaluationAnswer(Model):
+    """One answer; imported answers have an indicator but no question."""
+
+    __tablename__ = "evaluation_answers"
+    __table_args__ = (
+        sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 4", name="score_range"),
+        sa.Index(None, "response_id", "indicator", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_responses.id", ondelete="CASCADE"))
+    question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id", ondelete="RESTRICT"), index=True)
+    indicator: Mapped[Indicator | None] = mapped_column(enum_column(Indicator))
+    score: Mapped[int | None]
+    choice: Mapped[str | None] = mapped_column(sa.String(250))
+    text: Mapped[str | None] = mapped_column(sa.Text)
+
+    response: Mapped[EvaluationResponse] = relationship(back_populates="answers")
+    question: Mapped[Question | None] = relationship()

@@ -1,0 +1,38 @@
+"""Shared form pieces: French messages and reusable fields."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+
+def required(message: str = "Ce champ est obligatoire.") -> InputRequired:
+    return InputRequired(message=message)
+
+
+def email_format() -> Email:
+    return Email(message="Saisissez une adresse électronique valide, par exemple nom@exemple.fr.",
+                 check_deliverability=False)
+
+
+def max_length(n: int) -> Length:
+    return Length(max=n, message=f"{n} caractères au maximum.")
+
+
+optional = Optional
+
+
+class EmptyForm(FlaskForm):
+    """A POST-only button: carries the CSRF token and nothing else."""
+
+
+class CodeSelectField(SelectField):
+    """A select over reference codes whose first choice is an empty "—"."""
+
+    def __init__(self, label=None, validators=None, empty_label: str = "—", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.empty_label = empty_label
+
+    def set_choices(self, choices: list[tuple[str, str]]) -> None:
+        self.choices = [("", self.empty_label), *choices]

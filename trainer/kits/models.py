@@ -1,0 +1,206 @@
+"""The kit catalogue, its resources and kit-pack requests."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.db_types import UTCDateTime, enum_column, now_utc
+from trainer.extensions import Model
+
+if TYPE_CHECKING:
+    from trainer.auth.models import User
+    from trainer.referential.models import Profession
+
+
+kit_audience = sa.Table(
+    "kit_audience",
+    Model.metadata,
+    sa.Column("kit_id", sa.ForeignKey("kits.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("profession_code", sa.ForeignKey("professions.code"), primary_key=True),
+)
+
+
+class AccessibleVersion(enum.StrEnum):
+    sign_language = "sign_language"
+    subtitles_fr = "subtitles_fr"
+    subtitles_en = "subtitles_en"
+    audio_description = "audio_description"
+
+    @property
+    def label(self) -> str:
+        return ACCESSIBLE_VERSION_LABELS[self]
+
+
+ACCESSIBLE_VERSION_LABELS = {
+    AccessibleVersion.sign_language: "Langue des signes française",
+    AccessibleVersion.subtitles_fr: "Sous-titres en français",
+    AccessibleVersion.subtitles_en: "Sous-titres en anglais",
+    AccessibleVersion.audio_description: "Audiodescription",
+}
+
+
+class Kit(Model):
+    """A pedagogical kit (film, booklet, fiches réflexes); synchronised from ``kits/``."""
+
+    __tablename__ = "kits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    theme: Mapped[str] = mapped_column(sa.String(200), default="")
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    year: Mapped[int | None]
+    # Built-in kits come from kits/*.yaml; their catalogue data is owned by the file.
+    is_builtin: Mapped[bool] = mapped_column(default=False)
+    is_archived: Mapped[bool] = mapped_column(default=False)
+    source_checksum: Mapped[str | None] = mapped_column(sa.String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    audience: Mapped[list[Profession]] = relationship(secondary=kit_audience, order_by="Profession.position")
+    components: Mapped[list[KitComponent]] = relationship(
+        back_populates="kit", cascade="all, delete-orphan", order_by="KitComponent.position"
+    )
+    accessible_versions: Mapped[list[KitAccessibleVersion]] = relationship(
+        back_populates="kit", cascade="all, delete-orphan"
+    )
+    resources: Mapped[list[KitResource]] = relationship(
+        back_populates="kit", cascade="all, delete-orphan", order_by="KitResource.created_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Kit {self.slug}>"
+
+
+class ComponentKind(enum.StrEnum):
+    film = "film"
+    booklet = "booklet"
+    fiche_reflexe = "fiche_reflexe"
+
+
+class KitComponent(Model):
+    """A part of a kit: its film, its booklet, or a fiche réflexe for one profession."""
+
+    __tablename__ = "kit_components"
+    __table_args__ = (
+        sa.CheckConstraint("duration_minutes IS NULL OR duration_minutes > 0", name="positive_duration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kit_id: Mapped[int] = mapped_column(sa.ForeignKey("kits.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ComponentKind] = mapped_column(enum_column(ComponentKind))
+    title: Mapped[str] = mapped_column(sa.String(250))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    profession_code: Mapped[str | None] = mapped_column(sa.ForeignKey("professions.code"))
+    duration_minutes: Mapped[int | None]
+    director: Mapped[str | None] = mapped_column(sa.String(200))
+    cast: Mapped[str] = mapped_column(sa.Text, default="")  # names separated by " | "
+    cofunders: Mapped[str] = mapped_column(sa.Text, default="")  # names separated by " | "
+    position: Mapped[int] = mapped_column(default=0)
+
+    kit: Mapped[Kit] = relationship(back_populates="components")
+    profession: Mapped[Profession | None] = relationship()
+
+
+class KitAccessibleVersion(Model):
+    """One accessible version a kit's film exists in."""
+
+    __tablename__ = "kit_accessible_versions"
+    __table_args__ = (sa.UniqueConstraint("kit_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kit_id: Mapped[int] = mapped_column(sa.ForeignKey("kits.id", ondelete="CASCADE"))
+    kind: Mapped[AccessibleVersion] = mapped_column(enum_column(AccessibleVersion))
+
+    kit: Mapped[Kit] = relationship(back_populates="accessible_versions")
+
+
+class ResourceKind(enum.StrEnum):
+    file = "file"
+    link = "link"
+
+
+class KitResource(Model):
+    """A downloadable file (stored under a generated name) or an external link of a kit."""
+
+    __tablename__ = "kit_resources"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(kind = 'file' AND stored_name IS NOT NULL) OR (kind = 'link' AND url IS NOT NULL)",
+            name="file_or_link",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kit_id: Mapped[int] = mapped_column(sa.ForeignKey("kits.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ResourceKind] = mapped_column(enum_column(ResourceKind))
+    title: Mapped[str] = mapped_column(sa.String(250))
+    url: Mapped[str | None] = mapped_column(sa.String(1000))
+    stored_name: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    original_filename: Mapped[str | None] = mapped_column(sa.String(250))
+    content_type: Mapped[str | None] = mapped_column(sa.String(120))
+    size_bytes: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    kit: Mapped[Kit] = relationship(back_populates="resources")
+    created_by: Mapped[User | None] = relationship()
+
+
+class PackRequestStatus(enum.StrEnum):
+    received = "received"
+    sent = "sent"
+    refused = "refused"
+
+    @property
+    def label(self) -> str:
+        return {"received": "Reçue", "sent": "Envoyée", "refused": "Refusée"}[self.value]
+
+
+class PackDelivery(enum.StrEnum):
+    postal = "postal"
+    download = "download"
+
+
+kit_pack_request_kits = sa.Table(
+    "kit_pack_request_kits",
+    Model.metadata,
+    sa.Column("request_id", sa.ForeignKey("kit_pack_requests.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("kit_id", sa.ForeignKey("kits.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class KitPackRequest(Model):
+    """A request for a pack of tools ("pack d'outils"), handled by coordinators."""
+
+    __tablename__ = "kit_pack_requests"
+    __table_args__ = (
+        sa.CheckConstraint("quantity BETWEEN 1 AND 10000", name="quantity_range"),
+        sa.CheckConstraint("delivery = 'download' OR postal_address IS NOT NULL", name="address_for_post"),
+        sa.Index(None, "status", "sent_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_name: Mapped[str] = mapped_column(sa.String(200))
+    requester_name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    delivery: Mapped[PackDelivery] = mapped_column(enum_column(PackDelivery))
+    postal_address: Mapped[str | None] = mapped_column(sa.Text)
+    department_code: Mapped[str | None] = mapped_column(sa.ForeignKey("departments.code"))
+    audience: Mapped[str] = mapped_column(sa.Text, default="")
+    quantity: Mapped[int] = mapped_column(default=1)
+    status: Mapped[PackRequestStatus] = mapped_column(
+        enum_column(PackRequestStatus), default=PackRequestStatus.received
+    )
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    sent_on: Mapped[date | None] = mapped_column(sa.Date)
+    refused_on: Mapped[date | None] = mapped_column(sa.Date)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    kits: Mapped[list[Kit]] = relationship(secondary=kit_pack_request_kits, order_by="Kit.title")
+    handled_by: Mapped[User | None] = relationship()

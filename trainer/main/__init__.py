@@ -1,0 +1,3 @@
+from trainer.main.views import bp
+
+__all__ = ["bp"]

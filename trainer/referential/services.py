@@ -1,0 +1,71 @@
+"""Reference data: loaded by a migration from the CSV files in ``data/``, and looked up by code or label."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from trainer.text import normalise
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_reference_data(connection: sa.Connection) -> dict[str, int]:
+    """Insert or update every reference table from the CSV files; idempotent."""
+    meta = sa.MetaData()
+    tables = {name: sa.Table(name, meta, autoload_with=connection) for name in (
+        "sectors", "professions", "profession_aliases", "regions", "departments", "session_types", "referent_types",
+    )}
+    counts: dict[str, int] = {}
+
+    def upsert(table_name: str, rows: list[dict]) -> None:
+        table = tables[table_name]
+        existing = {row[0] for row in connection.execute(sa.select(table.c.code))}
+        new = [r for r in rows if r["code"] not in existing]
+        if new:
+            connection.execute(table.insert(), new)
+        for row in rows:
+            if row["code"] in existing:
+                connection.execute(table.update().where(table.c.code == row["code"]).values(**row))
+        counts[table_name] = len(new)
+
+    upsert("sectors", [
+        {"code": r["code"], "label": r["label"], "position": int(r["position"])} for r in read_rows("sectors")
+    ])
+    upsert("professions", [
+        {"code": r["code"], "label": r["label"], "sector_code": r["sector_code"], "position": int(r["position"])}
+        for r in read_rows("professions")
+    ])
+    upsert("regions", read_rows("regions"))
+    upsert("departments", read_rows("departments"))
+    upsert("session_types", [
+        {"code": r["code"], "label": r["label"], "position": i} for i, r in enumerate(read_rows("session_types"))
+    ])
+    upsert("referent_types", [
+        {"code": r["code"], "label": r["label"], "position": i} for i, r in enumerate(read_rows("referent_types"))
+    ])
+    aliases = tables["profession_aliases"]
+    known = {row[0] for row in connection.execute(sa.select(aliases.c.normalised))}
+    new_aliases = []
+    for row in read_rows("profession_aliases"):
+        key = normalise(row["alias"])
+        if key and key not in known:
+            known.add(key)
+            new_aliases.append({"alias": row["alias"], "normalised": key, "profession_code": row["profession_code"]})
+    if new_aliases:
+        connection.execute(aliases.insert(), new_aliases)
+    counts["profession_aliases"] = len(new_aliases)
+    return counts
+
+
+@cache
+def department_codes() -> frozenset[str]:
+    return frozenset(r["code"] for r in read_rows("departments"))
