@@ -55,6 +55,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     _register_areas(app)
     _register_template_helpers(app)
+    from trainer import cli
+
+    cli.register(app)
     app.before_request(_enforce_session_lifetime)
     return app
 
@@ -115,7 +118,11 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
-        return {"nav_items": nav_items(), "current_locale": str(get_locale() or "fr")}
+        return {
+            "nav_items": nav_items(),
+            "current_locale": str(get_locale() or "fr"),
+            "has_endpoint": lambda endpoint: endpoint in app.view_functions,
+        }
 
     @app.template_filter("date_fr")
     def _date_fr(value) -> str:

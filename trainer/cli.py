@@ -49,7 +49,7 @@ cli.add_command(shell_command)
 cli.add_command(routes_command)
 
 
-@cli.command("create-user")
+@click.command("create-user")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "trainer", "manager"]))
 @click.option("--password", default=None, help="Prompted for when omitted.")
@@ -76,7 +76,7 @@ def create_user_command(email: str, role: str, password: str | None, full_name: 
     click.echo(f"Compte créé : {user.email} ({user.role_label})")
 
 
-@cli.command("backup")
+@click.command("backup")
 @click.argument("destination", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def backup_command(destination: str) -> None:
@@ -87,7 +87,7 @@ def backup_command(destination: str) -> None:
     click.echo(f"Sauvegarde écrite : {destination}")
 
 
-@cli.command("demo")
+@click.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Load realistic demo data (idempotent) and print one account per role."""
@@ -99,6 +99,12 @@ def demo_command() -> None:
     click.echo("Comptes de démonstration :")
     for email, role, password in accounts:
         click.echo(f"  {role:<12} {email:<36} mot de passe : {password}")
+
+
+def register(app) -> None:
+    """Commands that need the app: on ``app.cli``, so the ``trainer`` group and tests see them."""
+    for command in (create_user_command, backup_command, demo_command):
+        app.cli.add_command(command)
 
 
 def main() -> None:

@@ -59,6 +59,7 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "10 per 5 minutes"
+    RESET_RATE_LIMIT = "5 per 15 minutes"
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_USERNAME: str | None = None

@@ -32,7 +32,7 @@ def handle_csrf_error(error: CSRFError):
     if _wants_json():
         return jsonify(error=400, message="Jeton CSRF manquant ou invalide."), 400
     return render_template(
-        "errors/400.html", code=400, title="Formulaire expiré",
+        "errors/error.html", code=400, title="Formulaire expiré",
         message="Le formulaire a expiré ou a été envoyé depuis une autre page. "
                 "Revenez en arrière, rechargez la page et renvoyez-le.", max_size=0,
     ), 400

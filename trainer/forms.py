@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 
@@ -23,6 +24,11 @@ def max_length(n: int) -> Length:
 optional = Optional
 
 
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 deprecates tuple choices: build ``SelectChoice`` objects from (value, label)."""
+    return [SelectChoice(value=str(value), label=label) for value, label in pairs]
+
+
 class EmptyForm(FlaskForm):
     """A POST-only button: carries the CSRF token and nothing else."""
 
@@ -34,5 +40,5 @@ class CodeSelectField(SelectField):
         super().__init__(label, validators, **kwargs)
         self.empty_label = empty_label
 
-    def set_choices(self, choices: list[tuple[str, str]]) -> None:
-        self.choices = [("", self.empty_label), *choices]
+    def set_choices(self, pairs) -> None:
+        self.choices = choices([("", self.empty_label), *pairs])

@@ -3,13 +3,13 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import ValidationError
 
 from trainer.auth.models import ROLE_LABELS, Role
-from trainer.forms import CodeSelectField, email_format, max_length, optional, required
+from trainer.forms import CodeSelectField, choices, email_format, max_length, optional, required
 
 
 class UserForm(FlaskForm):
     email = EmailField("Adresse électronique", validators=[required(), email_format(), max_length(254)])
     full_name = StringField("Nom complet", validators=[optional(), max_length(200)])
-    role = SelectField("Rôle", choices=[(r.value, ROLE_LABELS[r]) for r in Role], validators=[required()])
+    role = SelectField("Rôle", choices=choices((r.value, ROLE_LABELS[r]) for r in Role), validators=[required()])
     scope_region_code = CodeSelectField("Limité à la région", validators=[optional()], empty_label="Toutes",
                                         description="Uniquement pour un compte « responsable ».")
     scope_department_code = CodeSelectField("Limité au département", validators=[optional()], empty_label="Tous",

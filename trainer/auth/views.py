@@ -67,7 +67,7 @@ def logout() -> Response:
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 @public
-@limiter.limit("5 per 15 minutes", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
