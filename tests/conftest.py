@@ -22,8 +22,14 @@ from trainer.extensions import db
 
 TEST_PASSWORD = "mot-de-passe-de-test-2026"
 REFERENCE_TABLES = {
-    "alembic_version", "sectors", "professions", "profession_aliases", "regions", "departments",
-    "session_types", "referent_types",
+    "alembic_version",
+    "sectors",
+    "professions",
+    "profession_aliases",
+    "regions",
+    "departments",
+    "session_types",
+    "referent_types",
 }
 
 
@@ -49,16 +55,18 @@ def app(tmp_path_factory):
     _reset_schema(url)
     instance = tmp_path_factory.mktemp("instance")
     os.environ["TRAINER_INSTANCE_PATH"] = str(instance)
-    application = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "WTF_CSRF_ENABLED": False,
-        "LOGIN_RATE_LIMIT": "1000 per minute",  # the rate-limit test lowers it
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt N=2^17
-        "SERVER_NAME": None,
-        "PUBLIC_BASE_URL": "http://localhost",
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "WTF_CSRF_ENABLED": False,
+            "LOGIN_RATE_LIMIT": "1000 per minute",  # the rate-limit test lowers it
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt N=2^17
+            "SERVER_NAME": None,
+            "PUBLIC_BASE_URL": "http://localhost",
+        }
+    )
     with application.app_context():
         from trainer.cli import upgrade_database
 
@@ -141,10 +149,15 @@ def make_user(app) -> Callable[..., object]:
     def make(role: str = "coordinator", email: str | None = None, password: str = TEST_PASSWORD, **kwargs):
         with app.app_context():
             if role == "trainer" and "person_id" not in kwargs:
-                kwargs["person_id"] = _make_person(first_name="Tess", last_name="Formatrice",
-                                                   email=f"personne.{email or 'trainer'}", trainer=True).id
-            user = services.create_user(email=email or f"{role}@test.fr", role=Role(role), password=password,
-                                        **kwargs)
+                kwargs["person_id"] = _make_person(
+                    first_name="Tess",
+                    last_name="Formatrice",
+                    email=f"personne.{email or 'trainer'}",
+                    trainer=True,
+                ).id
+            user = services.create_user(
+                email=email or f"{role}@test.fr", role=Role(role), password=password, **kwargs
+            )
             db.session.commit()
             return db.session.get(type(user), user.id).id
 
@@ -170,14 +183,21 @@ def login_as(app, make_user) -> Callable[[str], object]:
     return sign_in
 
 
-def _make_person(*, first_name="Alice", last_name="Durand", email=None, profession="nurse",
-                 department="62", trainer=False):
+def _make_person(
+    *, first_name="Alice", last_name="Durand", email=None, profession="nurse", department="62", trainer=False
+):
     from trainer.people.models import Person, TrainerProfile
     from trainer.text import normalise
 
-    person = Person(first_name=first_name, last_name=last_name, normalised_first_name=normalise(first_name),
-                    normalised_last_name=normalise(last_name), email=email, profession_code=profession,
-                    department_code=department)
+    person = Person(
+        first_name=first_name,
+        last_name=last_name,
+        normalised_first_name=normalise(first_name),
+        normalised_last_name=normalise(last_name),
+        email=email,
+        profession_code=profession,
+        department_code=department,
+    )
     db.session.add(person)
     if trainer:
         db.session.add(TrainerProfile(person=person))
@@ -202,20 +222,40 @@ def make_session(app_ctx) -> Callable[..., object]:
 
     counter = {"n": 0}
 
-    def make(*, reference=None, session_type="direct_training", department="62",
-             slots=((date(2026, 3, 10), time(9), time(12, 30)),), status=SessionStatus.held,
-             audiences=("nurse",), trainers=(), kits=(), threshold=Decimal(1), starts_on=None, capacity=20):
+    def make(
+        *,
+        reference=None,
+        session_type="direct_training",
+        department="62",
+        slots=((date(2026, 3, 10), time(9), time(12, 30)),),
+        status=SessionStatus.held,
+        audiences=("nurse",),
+        trainers=(),
+        kits=(),
+        threshold=Decimal(1),
+        starts_on=None,
+        capacity=20,
+    ):
         counter["n"] += 1
         slot_objects = [SessionSlot(on=d, starts_at=s, ends_at=e) for d, s, e in slots]
         first = starts_on or (slot_objects[0].on if slot_objects else date(2026, 3, 10))
         last = slot_objects[-1].on if slot_objects else first
         training_session = TrainingSession(
-            reference=reference or f"TEST-{counter['n']:04d}", title=f"Session de test {counter['n']}",
-            session_type_code=session_type, starts_on=first, ends_on=last, department_code=department,
-            status=status, completion_threshold=threshold, capacity=capacity, hours=Decimal(3),
+            reference=reference or f"TEST-{counter['n']:04d}",
+            title=f"Session de test {counter['n']}",
+            session_type_code=session_type,
+            starts_on=first,
+            ends_on=last,
+            department_code=department,
+            status=status,
+            completion_threshold=threshold,
+            capacity=capacity,
+            hours=Decimal(3),
         )
         training_session.slots = slot_objects
-        training_session.audiences = [SessionAudience(profession_code=c, position=i) for i, c in enumerate(audiences)]
+        training_session.audiences = [
+            SessionAudience(profession_code=c, position=i) for i, c in enumerate(audiences)
+        ]
         training_session.trainers = list(trainers)
         training_session.kits = list(kits)
         db.session.add(training_session)

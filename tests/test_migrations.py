@@ -5,7 +5,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from trainer.extensions import db
-from trainer.referential.models import Department, Profession, ProfessionAlias, Region, ReferentType, SessionType
+from trainer.referential.models import (
+    Department,
+    Profession,
+    ProfessionAlias,
+    ReferentType,
+    Region,
+    SessionType,
+)
 
 
 def test_models_and_migrations_agree(app_ctx):
@@ -23,15 +30,39 @@ def test_reference_data_is_loaded_by_migrations(app_ctx):
     assert db.session.get(Department, "2A").region_code == "94"
     assert db.session.get(Department, "976").region_code == "06"
     codes = set(db.session.scalars(sa.select(Profession.code)))
-    for code in ("doctor", "emergency_doctor", "midwife", "dentist", "nurse", "magistrate", "gendarme",
-                 "social_worker", "teacher", "firefighter", "trainer", "other"):
+    for code in (
+        "doctor",
+        "emergency_doctor",
+        "midwife",
+        "dentist",
+        "nurse",
+        "magistrate",
+        "gendarme",
+        "social_worker",
+        "teacher",
+        "firefighter",
+        "trainer",
+        "other",
+    ):
         assert code in codes
     assert db.session.get(Profession, "midwife").sector.code == "health"
     assert {t.code for t in db.session.scalars(sa.select(SessionType))} == {
-        "train_the_trainer", "referent_training", "direct_training", "awareness", "conference"}
+        "train_the_trainer",
+        "referent_training",
+        "direct_training",
+        "awareness",
+        "conference",
+    }
     assert {t.code for t in db.session.scalars(sa.select(ReferentType))} == {
-        "emergency", "dentist", "court", "prefecture_trafficking", "other"}
-    aliases = dict(db.session.execute(sa.select(ProfessionAlias.normalised, ProfessionAlias.profession_code)).all())
+        "emergency",
+        "dentist",
+        "court",
+        "prefecture_trafficking",
+        "other",
+    }
+    aliases = dict(
+        db.session.execute(sa.select(ProfessionAlias.normalised, ProfessionAlias.profession_code)).all()
+    )
     assert aliases["infirmiere"] == "nurse"
     assert aliases["educatrice specialisee"] == "social_worker"
     assert aliases["assistante de service social"] == "social_worker"

@@ -17,8 +17,18 @@ from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
 log = logging.getLogger(__name__)
 
 AREAS = (
-    "main", "auth", "admin", "kits", "people", "sessions", "attendance", "evaluations",
-    "declarations", "imports", "reports", "api",
+    "main",
+    "auth",
+    "admin",
+    "kits",
+    "people",
+    "sessions",
+    "attendance",
+    "evaluations",
+    "declarations",
+    "imports",
+    "reports",
+    "api",
 )
 
 
@@ -38,13 +48,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
     _finish_config(app)
 
-    from trainer import database, errors, security
-    from trainer import models  # noqa: F401  (every table, for SQLAlchemy and Alembic)
+    from trainer import (
+        database,
+        errors,
+        models,  # noqa: F401  (every table, for SQLAlchemy and Alembic)
+        security,
+    )
     from trainer.auth import permissions
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(config_module.MIGRATIONS_DIR), render_as_batch=True,
-                     compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(config_module.MIGRATIONS_DIR), render_as_batch=True, compare_type=True
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -69,7 +84,10 @@ def _finish_config(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     from trainer.database import engine_options
 
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(uri), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(uri),
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     if not app.config.get("SECRET_KEY"):
         if app.config["TRAINER_ENV"] == "production":
             raise RuntimeError("SECRET_KEY must be set in production.")

@@ -13,13 +13,26 @@ def _clean(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def record(action: str, obj: Any = None, *, actor: Any = None, summary: str = "",
-           object_type: str | None = None, object_id: Any = None) -> AuditEntry:
+def record(
+    action: str,
+    obj: Any = None,
+    *,
+    actor: Any = None,
+    summary: str = "",
+    object_type: str | None = None,
+    object_id: Any = None,
+) -> AuditEntry:
     """Add an audit entry to the current transaction (the caller commits)."""
     if obj is not None:
         object_type = object_type or type(obj).__tablename__
-        object_id = object_id if object_id is not None else getattr(obj, "id", None) or getattr(obj, "code", None)
-    user_id = getattr(actor, "id", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
+        object_id = (
+            object_id if object_id is not None else getattr(obj, "id", None) or getattr(obj, "code", None)
+        )
+    user_id = (
+        getattr(actor, "id", None)
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else None
+    )
     label = getattr(actor, "email", "") if user_id else (actor if isinstance(actor, str) else "système")
     entry = AuditEntry(
         user_id=user_id,

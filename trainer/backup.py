@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump is called with an argument list, no shell
+import subprocess  # nosec B404
 from pathlib import Path
 
 from flask import current_app
@@ -34,7 +34,18 @@ def backup_database(destination: str | os.PathLike) -> Path:
     if pg_dump is None:
         raise BackupError("pg_dump est introuvable : installez le client PostgreSQL.")
     env = {**os.environ, "PGPASSWORD": url.password or ""}
-    command = [pg_dump, "--format=custom", "--no-owner", f"--file={target}", "-h", url.host or "localhost",
-               "-p", str(url.port or 5432), "-U", url.username or "", url.database or ""]
-    subprocess.run(command, check=True, env=env)  # nosec B603
+    command = [
+        pg_dump,
+        "--format=custom",
+        "--no-owner",
+        f"--file={target}",
+        "-h",
+        url.host or "localhost",
+        "-p",
+        str(url.port or 5432),
+        "-U",
+        url.username or "",
+        url.database or "",
+    ]
+    subprocess.run(command, check=True, env=env)  # noqa: S603  # nosec B603
     return target

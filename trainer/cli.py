@@ -17,8 +17,12 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             help="Plateforme de gestion des formations VFF.")
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_default_commands=False,
+    help="Plateforme de gestion des formations VFF.",
+)
 def cli() -> None:
     pass
 
@@ -68,8 +72,9 @@ def create_user_command(email: str, role: str, password: str | None, full_name: 
             raise click.ClickException("Les deux mots de passe ne sont pas identiques.")
     with write_intent():
         try:
-            user = services.create_user(email=email, role=Role(role), password=password, full_name=full_name,
-                                        actor="cli")
+            user = services.create_user(
+                email=email, role=Role(role), password=password, full_name=full_name, actor="cli"
+            )
         except services.AccountError as exc:
             raise click.ClickException(str(exc)) from None
         db.session.commit()
@@ -113,8 +118,11 @@ def main() -> None:
         cli.main(standalone_mode=True)
     except sa.exc.OperationalError as exc:
         message = str(exc.orig).splitlines()[0] if exc.orig else str(exc).splitlines()[0]
-        click.echo(f"Erreur : base de données inaccessible ({message}). Vérifiez DATABASE_URL "
-                   "puis lancez « trainer db upgrade ».", err=True)
+        click.echo(
+            f"Erreur : base de données inaccessible ({message}). Vérifiez DATABASE_URL "
+            "puis lancez « trainer db upgrade ».",
+            err=True,
+        )
         sys.exit(2)
     except sa.exc.ArgumentError as exc:
         click.echo(f"Erreur : DATABASE_URL invalide ({exc}).", err=True)

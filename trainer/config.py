@@ -53,7 +53,7 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # absolute lifetime
     SESSION_IDLE_MINUTES = 60
     # Werkzeug's default scrypt (N=2^15) is below the OWASP floor; N=2^17 meets it.
-    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105  # nosec B105
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_RESET_HOURS = 2
     RATELIMIT_STORAGE_URI = "memory://"

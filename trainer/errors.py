@@ -23,7 +23,10 @@ def handle_http_error(error: HTTPException):
         return jsonify(error=code, message=error.description), code
     template = f"errors/{code}.html" if code in TEMPLATED else "errors/error.html"
     return render_template(
-        template, code=code, title=error.name, message=error.description,
+        template,
+        code=code,
+        title=error.name,
+        message=error.description,
         max_size=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
     ), code
 
@@ -32,9 +35,12 @@ def handle_csrf_error(error: CSRFError):
     if _wants_json():
         return jsonify(error=400, message="Jeton CSRF manquant ou invalide."), 400
     return render_template(
-        "errors/error.html", code=400, title="Formulaire expiré",
+        "errors/error.html",
+        code=400,
+        title="Formulaire expiré",
         message="Le formulaire a expiré ou a été envoyé depuis une autre page. "
-                "Revenez en arrière, rechargez la page et renvoyez-le.", max_size=0,
+        "Revenez en arrière, rechargez la page et renvoyez-le.",
+        max_size=0,
     ), 400
 
 

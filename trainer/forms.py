@@ -13,8 +13,10 @@ def required(message: str = "Ce champ est obligatoire.") -> InputRequired:
 
 
 def email_format() -> Email:
-    return Email(message="Saisissez une adresse électronique valide, par exemple nom@exemple.fr.",
-                 check_deliverability=False)
+    return Email(
+        message="Saisissez une adresse électronique valide, par exemple nom@exemple.fr.",
+        check_deliverability=False,
+    )
 
 
 def max_length(n: int) -> Length:

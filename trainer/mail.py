@@ -21,8 +21,13 @@ def outbox_path() -> Path:
     return path
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None,
-                  attachments: list[tuple[str, str, bytes]] | None = None) -> EmailMessage:
+def build_message(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
@@ -39,15 +44,22 @@ def build_message(to: str, subject: str, text: str, html: str | None = None,
     return message
 
 
-def send_mail(to: str, subject: str, text: str, html: str | None = None,
-              attachments: list[tuple[str, str, bytes]] | None = None) -> EmailMessage:
+def send_mail(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
+) -> EmailMessage:
     """Send one message. Never logs the body: it may hold a personal link."""
     message = build_message(to, subject, text, html, attachments)
     config = current_app.config
     if config.get("MAIL_SERVER"):
         _send_smtp(message)
     else:
-        name = f"{formatdate(usegmt=True)[5:25].replace(' ', '-').replace(':', '')}-{uuid.uuid4().hex[:12]}.eml"
+        name = (
+            f"{formatdate(usegmt=True)[5:25].replace(' ', '-').replace(':', '')}-{uuid.uuid4().hex[:12]}.eml"
+        )
         (outbox_path() / name).write_bytes(bytes(message))
     log.info("mail sent: subject=%r", message["Subject"])
     return message

@@ -27,10 +27,16 @@ NAV = (
     NavEntry("Sessions", "sessions.list", frozenset({Role.coordinator}), "/sessions"),
     NavEntry("Personnes", "people.list", frozenset({Role.coordinator}), "/personnes"),
     NavEntry("Imports", "imports.list", frozenset({Role.coordinator}), "/imports"),
-    NavEntry("Évaluations", "evaluations.results", frozenset({Role.coordinator, Role.trainer}), "/evaluations"),
-    NavEntry("Déclarations", "declarations.list", frozenset({Role.coordinator, Role.trainer}), "/declarations"),
+    NavEntry(
+        "Évaluations", "evaluations.results", frozenset({Role.coordinator, Role.trainer}), "/evaluations"
+    ),
+    NavEntry(
+        "Déclarations", "declarations.list", frozenset({Role.coordinator, Role.trainer}), "/declarations"
+    ),
     NavEntry("Demandes de packs", "kits.pack_requests", frozenset({Role.coordinator}), "/demandes-de-packs"),
-    NavEntry("Tableau de bord", "reports.dashboard", frozenset({Role.coordinator, Role.manager}), "/rapports"),
+    NavEntry(
+        "Tableau de bord", "reports.dashboard", frozenset({Role.coordinator, Role.manager}), "/rapports"
+    ),
     NavEntry("Utilisateurs", "admin.users", frozenset({Role.admin}), "/admin/utilisateurs"),
     NavEntry("Journal", "admin.audit_log", frozenset({Role.admin}), "/admin/journal"),
 )

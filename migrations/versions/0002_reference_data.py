@@ -5,6 +5,7 @@ Revises: 0001_schema
 Create Date: 2026-11-23
 
 """
+
 from alembic import op
 
 revision = "0002_reference_data"
@@ -20,6 +21,13 @@ def upgrade():
 
 
 def downgrade():
-    for table in ("profession_aliases", "professions", "sectors", "departments", "regions",
-                  "session_types", "referent_types"):
+    for table in (
+        "profession_aliases",
+        "professions",
+        "sectors",
+        "departments",
+        "regions",
+        "session_types",
+        "referent_types",
+    ):
         op.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names

@@ -46,7 +46,11 @@ def test_access_matrix(app, login_as, role):
         elif not allowed:
             assert response.status_code == 403, (role, rule.rule, response.status_code)
         else:
-            assert response.status_code != 403 and response.status_code < 500, (role, rule.rule, response.status_code)
+            assert response.status_code != 403 and response.status_code < 500, (
+                role,
+                rule.rule,
+                response.status_code,
+            )
         checked += 1
     assert checked > 0
 
@@ -56,9 +60,12 @@ def test_unknown_endpoint_without_rule_is_refused(app):
     from flask import Flask
 
     assert isinstance(app, Flask)
-    test_app = __import__("trainer.app", fromlist=["create_app"]).create_app({
-        "TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": "x" * 32,
-    })
+    test_app = __import__("trainer.app", fromlist=["create_app"]).create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "x" * 32,
+        }
+    )
     test_app.add_url_rule("/sans-regle", "sans_regle", lambda: "secret")
     assert test_app.test_client().get("/sans-regle").status_code == 403

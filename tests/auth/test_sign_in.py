@@ -46,9 +46,15 @@ def test_deactivation_ends_existing_sessions(app, make_user, login_as):
     victim = app.test_client()
     login(victim, "bientot.inactif@test.fr")
     assert victim.get("/mon-compte").status_code == 200
-    response = admin.post(f"/admin/utilisateurs/{user_id}", data={
-        "email": "bientot.inactif@test.fr", "role": "coordinator", "full_name": "", "is_active": "",
-    })
+    response = admin.post(
+        f"/admin/utilisateurs/{user_id}",
+        data={
+            "email": "bientot.inactif@test.fr",
+            "role": "coordinator",
+            "full_name": "",
+            "is_active": "",
+        },
+    )
     assert response.status_code == 302
     assert victim.get("/mon-compte").status_code == 302
     assert login(app.test_client(), "bientot.inactif@test.fr").status_code == 422
@@ -83,7 +89,9 @@ def test_password_reset_link_is_single_use(app, client, make_user, outbox):
     new_password = "une nouvelle phrase de passe"
     assert client.post(path, data={"password": new_password, "confirm": new_password}).status_code == 302
     assert login(app.test_client(), "oubli@test.fr", new_password).status_code == 302
-    again = client.post(path, data={"password": "encore une autre phrase", "confirm": "encore une autre phrase"})
+    again = client.post(
+        path, data={"password": "encore une autre phrase", "confirm": "encore une autre phrase"}
+    )
     assert again.status_code == 410
     assert client.get("/mot-de-passe/jeton-invente").status_code == 410
 
@@ -99,8 +107,12 @@ def test_login_is_rate_limited(app, make_user):
     app.config["LOGIN_RATE_LIMIT"] = "10 per 5 minutes"
     try:
         client = app.test_client()
-        codes = [client.post("/connexion", data={"email": "cible@test.fr", "password": "faux-mot-de-passe"}).status_code
-                 for _ in range(12)]
+        codes = [
+            client.post(
+                "/connexion", data={"email": "cible@test.fr", "password": "faux-mot-de-passe"}
+            ).status_code
+            for _ in range(12)
+        ]
         assert 429 in codes
         blocked = client.post("/connexion", data={"email": "cible@test.fr", "password": TEST_PASSWORD})
         assert blocked.status_code == 429
@@ -139,6 +151,7 @@ def test_csrf_is_required_on_forms(app, make_user):
 
 def test_open_redirect_after_login_is_refused(client, make_user):
     make_user("coordinator", email="redir@test.fr")
-    response = client.post("/connexion?next=https://evil.example/", data={"email": "redir@test.fr",
-                                                                          "password": TEST_PASSWORD})
+    response = client.post(
+        "/connexion?next=https://evil.example/", data={"email": "redir@test.fr", "password": TEST_PASSWORD}
+    )
     assert response.location == "/"

@@ -9,12 +9,24 @@ from trainer.forms import CodeSelectField, choices, email_format, max_length, op
 class UserForm(FlaskForm):
     email = EmailField("Adresse électronique", validators=[required(), email_format(), max_length(254)])
     full_name = StringField("Nom complet", validators=[optional(), max_length(200)])
-    role = SelectField("Rôle", choices=choices((r.value, ROLE_LABELS[r]) for r in Role), validators=[required()])
-    scope_region_code = CodeSelectField("Limité à la région", validators=[optional()], empty_label="Toutes",
-                                        description="Uniquement pour un compte « responsable ».")
-    scope_department_code = CodeSelectField("Limité au département", validators=[optional()], empty_label="Tous",
-                                            description="Uniquement pour un compte « responsable ».")
-    person_id = CodeSelectField("Fiche personne liée (formateur·rice)", validators=[optional()], empty_label="Aucune")
+    role = SelectField(
+        "Rôle", choices=choices((r.value, ROLE_LABELS[r]) for r in Role), validators=[required()]
+    )
+    scope_region_code = CodeSelectField(
+        "Limité à la région",
+        validators=[optional()],
+        empty_label="Toutes",
+        description="Uniquement pour un compte « responsable ».",
+    )
+    scope_department_code = CodeSelectField(
+        "Limité au département",
+        validators=[optional()],
+        empty_label="Tous",
+        description="Uniquement pour un compte « responsable ».",
+    )
+    person_id = CodeSelectField(
+        "Fiche personne liée (formateur·rice)", validators=[optional()], empty_label="Aucune"
+    )
     is_active = BooleanField("Compte actif", default=True)
 
     def validate_scope_department_code(self, field):

@@ -22,14 +22,21 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _fill_choices(form: UserForm) -> None:
-    form.scope_region_code.set_choices([(r.code, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.name))])
+    form.scope_region_code.set_choices(
+        [(r.code, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.name))]
+    )
     form.scope_department_code.set_choices(
-        [(d.code, d.display_name) for d in db.session.scalars(sa.select(Department).order_by(Department.code))]
+        [
+            (d.code, d.display_name)
+            for d in db.session.scalars(sa.select(Department).order_by(Department.code))
+        ]
     )
     trainers = db.session.scalars(
         sa.select(Person).where(Person.trainer_profile.has()).order_by(Person.last_name, Person.first_name)
     )
-    form.person_id.set_choices([(str(p.id), f"{p.sortable_name} ({p.email or 'sans courriel'})") for p in trainers])
+    form.person_id.set_choices(
+        [(str(p.id), f"{p.sortable_name} ({p.email or 'sans courriel'})") for p in trainers]
+    )
 
 
 @bp.route("/utilisateurs")
@@ -51,19 +58,29 @@ def create_user() -> str | Response:
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                email=form.email.data, role=Role(form.role.data), password=form.password.data or None,
-                full_name=form.full_name.data or "", scope_region_code=form.scope_region_code.data or None,
+                email=form.email.data,
+                role=Role(form.role.data),
+                password=form.password.data or None,
+                full_name=form.full_name.data or "",
+                scope_region_code=form.scope_region_code.data or None,
                 scope_department_code=form.scope_department_code.data or None,
-                person_id=int(form.person_id.data) if form.person_id.data else None, actor=current_user,
+                person_id=int(form.person_id.data) if form.person_id.data else None,
+                actor=current_user,
             )
         except accounts.AccountError as exc:
             form.form_errors.append(str(exc))
         else:
             if not form.password.data:
                 _, raw = accounts.start_password_reset(user.email)
-                send_mail(user.email, "Votre compte sur la plateforme des formations VFF",
-                          render_template("emails/account_created.txt", user=user,
-                                          link=external_url("auth.reset_password", token=raw)))
+                send_mail(
+                    user.email,
+                    "Votre compte sur la plateforme des formations VFF",
+                    render_template(
+                        "emails/account_created.txt",
+                        user=user,
+                        link=external_url("auth.reset_password", token=raw),
+                    ),
+                )
             db.session.commit()
             flash(f"Le compte {user.email} a été créé.", "success")
             return redirect(url_for("admin.users"))
@@ -85,10 +102,14 @@ def edit_user(user_id: int) -> str | Response:
             if form.email.data.strip().lower() != user.email:
                 raise accounts.AccountError("L'adresse électronique d'un compte ne peut pas être modifiée.")
             accounts.update_user(
-                user, role=Role(form.role.data), full_name=form.full_name.data or "",
-                is_active=form.is_active.data, scope_region_code=form.scope_region_code.data or None,
+                user,
+                role=Role(form.role.data),
+                full_name=form.full_name.data or "",
+                is_active=form.is_active.data,
+                scope_region_code=form.scope_region_code.data or None,
                 scope_department_code=form.scope_department_code.data or None,
-                person_id=int(form.person_id.data) if form.person_id.data else None, actor=current_user,
+                person_id=int(form.person_id.data) if form.person_id.data else None,
+                actor=current_user,
             )
         except accounts.AccountError as exc:
             form.form_errors.append(str(exc))

@@ -17,8 +17,9 @@ from trainer.extensions import db
 from trainer.sessions.models import Registration, RegistrationStatus, SessionSlot, TrainingSession
 
 
-def is_completed(*, registered: bool, slot_count: int, attended: Decimal, threshold: Decimal,
-                 present_flag: bool | None) -> bool:
+def is_completed(
+    *, registered: bool, slot_count: int, attended: Decimal, threshold: Decimal, present_flag: bool | None
+) -> bool:
     """The rule itself, on plain values (pinned by unit tests)."""
     if not registered:
         return False
@@ -35,19 +36,31 @@ def recompute_completion(session_ids: Iterable[int]) -> int:
     changed = 0
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        slot_counts = dict(db.session.execute(
-            sa.select(SessionSlot.session_id, sa.func.count()).where(SessionSlot.session_id.in_(chunk))
-            .group_by(SessionSlot.session_id)
-        ).all())
+        slot_counts = dict(
+            db.session.execute(
+                sa.select(SessionSlot.session_id, sa.func.count())
+                .where(SessionSlot.session_id.in_(chunk))
+                .group_by(SessionSlot.session_id)
+            ).all()
+        )
         slot_hours = {
-            slot.id: slot.hours for slot in db.session.scalars(sa.select(SessionSlot).where(SessionSlot.session_id.in_(chunk)))
+            slot.id: slot.hours
+            for slot in db.session.scalars(sa.select(SessionSlot).where(SessionSlot.session_id.in_(chunk)))
         }
-        thresholds = dict(db.session.execute(
-            sa.select(TrainingSession.id, TrainingSession.completion_threshold).where(TrainingSession.id.in_(chunk))
-        ).all())
+        thresholds = dict(
+            db.session.execute(
+                sa.select(TrainingSession.id, TrainingSession.completion_threshold).where(
+                    TrainingSession.id.in_(chunk)
+                )
+            ).all()
+        )
         marks = db.session.execute(
-            sa.select(AttendanceMark.registration_id, AttendanceMark.slot_id, AttendanceMark.status,
-                      AttendanceMark.hours_attended)
+            sa.select(
+                AttendanceMark.registration_id,
+                AttendanceMark.slot_id,
+                AttendanceMark.status,
+                AttendanceMark.hours_attended,
+            )
             .join(Registration, Registration.id == AttendanceMark.registration_id)
             .where(Registration.session_id.in_(chunk))
         ).all()
@@ -60,8 +73,13 @@ def recompute_completion(session_ids: Iterable[int]) -> int:
                 share = min(Decimal(1), Decimal(hours) / slot_hours[slot_id])
             attended[registration_id] = attended.get(registration_id, Decimal(0)) + share
         rows = db.session.execute(
-            sa.select(Registration.id, Registration.session_id, Registration.status, Registration.present,
-                      Registration.completed).where(Registration.session_id.in_(chunk))
+            sa.select(
+                Registration.id,
+                Registration.session_id,
+                Registration.status,
+                Registration.present,
+                Registration.completed,
+            ).where(Registration.session_id.in_(chunk))
         ).all()
         updates = []
         for registration_id, session_id, status, present, completed in rows:

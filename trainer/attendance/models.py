@@ -49,9 +49,7 @@ class AttendanceMark(Model):
     __tablename__ = "attendance_marks"
     __table_args__ = (
         sa.UniqueConstraint("registration_id", "slot_id"),
-        sa.CheckConstraint(
-            "hours_attended IS NULL OR hours_attended >= 0", name="hours_attended_positive"
-        ),
+        sa.CheckConstraint("hours_attended IS NULL OR hours_attended >= 0", name="hours_attended_positive"),
         sa.Index(None, "slot_id", "status"),
     )
 

@@ -15,11 +15,17 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("Nouveau mot de passe", validators=[required(), max_length(512)],
-                             description="12 caractères au minimum ; une phrase de passe convient très bien.")
+    password = PasswordField(
+        "Nouveau mot de passe",
+        validators=[required(), max_length(512)],
+        description="12 caractères au minimum ; une phrase de passe convient très bien.",
+    )
     confirm = PasswordField(
         "Confirmez le mot de passe",
-        validators=[required(), EqualTo("password", message="Les deux mots de passe ne sont pas identiques.")],
+        validators=[
+            required(),
+            EqualTo("password", message="Les deux mots de passe ne sont pas identiques."),
+        ],
     )
 
 

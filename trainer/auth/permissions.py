@@ -19,7 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
-API_TOKEN = "api_token"
+API_TOKEN = "api_token"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,17 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(*, email: str, role: Role, password: str | None, full_name: str = "",
-                scope_region_code: str | None = None, scope_department_code: str | None = None,
-                person_id: int | None = None, actor=None) -> User:
+def create_user(
+    *,
+    email: str,
+    role: Role,
+    password: str | None,
+    full_name: str = "",
+    scope_region_code: str | None = None,
+    scope_department_code: str | None = None,
+    person_id: int | None = None,
+    actor=None,
+) -> User:
     """Create a staff account. Flushes, never commits."""
     email_norm = normalise_email(email)
     if not email_norm:
@@ -100,9 +108,17 @@ def set_password(user: User, password: str, *, actor=None) -> None:
     audit.record("user.password", user, actor=actor or user, summary="mot de passe modifié")
 
 
-def update_user(user: User, *, role: Role, full_name: str, is_active: bool,
-                scope_region_code: str | None, scope_department_code: str | None,
-                person_id: int | None, actor) -> None:
+def update_user(
+    user: User,
+    *,
+    role: Role,
+    full_name: str,
+    is_active: bool,
+    scope_region_code: str | None,
+    scope_department_code: str | None,
+    person_id: int | None,
+    actor,
+) -> None:
     if role != Role.manager and (scope_region_code or scope_department_code):
         raise AccountError("Seul un compte « responsable » peut être limité à un territoire.")
     if scope_region_code and scope_department_code:
@@ -135,7 +151,9 @@ def start_password_reset(email: str) -> tuple[User, str] | None:
     raw = new_token()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     db.session.add(
-        PasswordResetToken(user=user, token_hash=hash_token(raw), expires_at=now_utc() + timedelta(hours=hours))
+        PasswordResetToken(
+            user=user, token_hash=hash_token(raw), expires_at=now_utc() + timedelta(hours=hours)
+        )
     )
     audit.record("user.password_reset_requested", user, actor="réinitialisation")
     return user, raw
@@ -143,7 +161,9 @@ def start_password_reset(email: str) -> tuple[User, str] | None:
 
 def reset_token_user(raw: str) -> PasswordResetToken | None:
     """The unused, unexpired reset token matching ``raw``, or None."""
-    token = db.session.scalar(sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(raw)))
+    token = db.session.scalar(
+        sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(raw))
+    )
     if token is None or token.used_at is not None or token.expires_at < now_utc():
         return None
     return token

@@ -83,8 +83,11 @@ def forgot_password() -> str | Response:
             )
             db.session.commit()
         # Same answer whether or not the account exists.
-        flash("Si un compte existe pour cette adresse, un lien de réinitialisation vient d'être envoyé. "
-              "Il est valable quelques heures et ne sert qu'une fois.", "info")
+        flash(
+            "Si un compte existe pour cette adresse, un lien de réinitialisation vient d'être envoyé. "
+            "Il est valable quelques heures et ne sert qu'une fois.",
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
 

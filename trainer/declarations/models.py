@@ -31,7 +31,9 @@ class DeclaredTraining(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     held_on: Mapped[date] = mapped_column(sa.Date)
     kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kits.id", ondelete="RESTRICT"), index=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
     department_code: Mapped[str | None] = mapped_column(sa.ForeignKey("departments.code"))
     hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
     title: Mapped[str] = mapped_column(sa.String(250), default="")

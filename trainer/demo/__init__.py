@@ -9,7 +9,7 @@ from __future__ import annotations
 from trainer.database import write_intent
 from trainer.extensions import db
 
-DEMO_PASSWORD = "formation-demo-2026"
+DEMO_PASSWORD = "formation-demo-2026"  # noqa: S105  # nosec B105
 ACCOUNTS = (
     ("admin@demo.formations-vff.fr", "admin", "Alix Administratrice"),
     ("coordination@demo.formations-vff.fr", "coordinator", "Claire Coordinatrice"),

@@ -146,7 +146,9 @@ class EvaluationAnswer(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_responses.id", ondelete="CASCADE"))
-    question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id", ondelete="RESTRICT"), index=True)
+    question_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="RESTRICT"), index=True
+    )
     indicator: Mapped[Indicator | None] = mapped_column(enum_column(Indicator))
     score: Mapped[int | None]
     choice: Mapped[str | None] = mapped_column(sa.String(250))

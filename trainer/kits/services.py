@@ -43,7 +43,9 @@ def read_kit_files(directory: Path = KITS_DIR) -> dict[str, tuple[dict, str]]:
             raise KitFileError(f"{path.name} : YAML illisible ({exc.problem or exc})") from None
         validate_kit(path.name, data, professions)
         if data["slug"] in kits:
-            raise KitFileError(f"{path.name}, champ slug : « {data['slug']} » est déjà utilisé par un autre fichier")
+            raise KitFileError(
+                f"{path.name}, champ slug : « {data['slug']} » est déjà utilisé par un autre fichier"
+            )
         kits[data["slug"]] = (data, hashlib.sha256(raw).hexdigest())
     return kits
 
@@ -88,7 +90,10 @@ def validate_kit(name: str, data: object, professions: set[str]) -> None:
     allowed = {v.value for v in AccessibleVersion}
     for version in data.get("accessible_versions") or []:
         if version not in allowed:
-            fail("accessible_versions", f"« {version} » n'est pas une version connue ({', '.join(sorted(allowed))})")
+            fail(
+                "accessible_versions",
+                f"« {version} » n'est pas une version connue ({', '.join(sorted(allowed))})",
+            )
 
 
 def sync_kits(directory: Path = KITS_DIR) -> SyncReport:
@@ -132,23 +137,37 @@ def _apply(kit: Kit, data: dict, checksum: str, professions: dict[str, Professio
     kit.components.clear()
     position = 0
     if film := data.get("film"):
-        kit.components.append(KitComponent(
-            kind=ComponentKind.film, title=film["title"], duration_minutes=film.get("duration_minutes"),
-            director=film.get("director"), cast=" | ".join(film.get("cast") or []),
-            cofunders=" | ".join(film.get("cofunders") or []), position=position,
-        ))
+        kit.components.append(
+            KitComponent(
+                kind=ComponentKind.film,
+                title=film["title"],
+                duration_minutes=film.get("duration_minutes"),
+                director=film.get("director"),
+                cast=" | ".join(film.get("cast") or []),
+                cofunders=" | ".join(film.get("cofunders") or []),
+                position=position,
+            )
+        )
         position += 1
     if booklet := data.get("booklet"):
-        kit.components.append(KitComponent(
-            kind=ComponentKind.booklet, title=booklet["title"], description=booklet.get("description") or "",
-            position=position,
-        ))
+        kit.components.append(
+            KitComponent(
+                kind=ComponentKind.booklet,
+                title=booklet["title"],
+                description=booklet.get("description") or "",
+                position=position,
+            )
+        )
         position += 1
     for fiche in data.get("fiches_reflexes") or []:
-        kit.components.append(KitComponent(
-            kind=ComponentKind.fiche_reflexe, title=fiche["title"], profession_code=fiche["profession"],
-            position=position,
-        ))
+        kit.components.append(
+            KitComponent(
+                kind=ComponentKind.fiche_reflexe,
+                title=fiche["title"],
+                profession_code=fiche["profession"],
+                position=position,
+            )
+        )
         position += 1
     wanted = [AccessibleVersion(v) for v in dict.fromkeys(data.get("accessible_versions") or [])]
     # Diff rather than replace: a delete and re-insert of the same kind would hit the unique key.

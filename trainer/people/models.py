@@ -50,7 +50,9 @@ class Organisation(Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     # Lower-cased, accent-free name: imports match organisations on it.
     normalised_name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind), default=OrganisationKind.other)
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind), default=OrganisationKind.other
+    )
     department_code: Mapped[str | None] = mapped_column(sa.ForeignKey("departments.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
@@ -115,8 +117,10 @@ class TrainerProfile(Model):
 
     __tablename__ = "trainer_profiles"
     __table_args__ = (
-        sa.CheckConstraint("expires_on IS NULL OR qualified_on IS NULL OR expires_on >= qualified_on",
-                           name="expiry_after_qualification"),
+        sa.CheckConstraint(
+            "expires_on IS NULL OR qualified_on IS NULL OR expires_on >= qualified_on",
+            name="expiry_after_qualification",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

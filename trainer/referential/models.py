@@ -20,7 +20,9 @@ class Sector(Model):
     label: Mapped[str] = mapped_column(sa.String(120))
     position: Mapped[int] = mapped_column(default=0)
 
-    professions: Mapped[list[Profession]] = relationship(back_populates="sector", order_by="Profession.position")
+    professions: Mapped[list[Profession]] = relationship(
+        back_populates="sector", order_by="Profession.position"
+    )
 
 
 class Profession(Model):
@@ -44,7 +46,9 @@ class ProfessionAlias(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     alias: Mapped[str] = mapped_column(sa.String(160))
     normalised: Mapped[str] = mapped_column(sa.String(160), unique=True)
-    profession_code: Mapped[str] = mapped_column(sa.ForeignKey("professions.code", ondelete="CASCADE"), index=True)
+    profession_code: Mapped[str] = mapped_column(
+        sa.ForeignKey("professions.code", ondelete="CASCADE"), index=True
+    )
 
     profession: Mapped[Profession] = relationship()
 

@@ -21,9 +21,18 @@ def read_rows(name: str) -> list[dict[str, str]]:
 def load_reference_data(connection: sa.Connection) -> dict[str, int]:
     """Insert or update every reference table from the CSV files; idempotent."""
     meta = sa.MetaData()
-    tables = {name: sa.Table(name, meta, autoload_with=connection) for name in (
-        "sectors", "professions", "profession_aliases", "regions", "departments", "session_types", "referent_types",
-    )}
+    tables = {
+        name: sa.Table(name, meta, autoload_with=connection)
+        for name in (
+            "sectors",
+            "professions",
+            "profession_aliases",
+            "regions",
+            "departments",
+            "session_types",
+            "referent_types",
+        )
+    }
     counts: dict[str, int] = {}
 
     def upsert(table_name: str, rows: list[dict]) -> None:
@@ -37,21 +46,41 @@ def load_reference_data(connection: sa.Connection) -> dict[str, int]:
                 connection.execute(table.update().where(table.c.code == row["code"]).values(**row))
         counts[table_name] = len(new)
 
-    upsert("sectors", [
-        {"code": r["code"], "label": r["label"], "position": int(r["position"])} for r in read_rows("sectors")
-    ])
-    upsert("professions", [
-        {"code": r["code"], "label": r["label"], "sector_code": r["sector_code"], "position": int(r["position"])}
-        for r in read_rows("professions")
-    ])
+    upsert(
+        "sectors",
+        [
+            {"code": r["code"], "label": r["label"], "position": int(r["position"])}
+            for r in read_rows("sectors")
+        ],
+    )
+    upsert(
+        "professions",
+        [
+            {
+                "code": r["code"],
+                "label": r["label"],
+                "sector_code": r["sector_code"],
+                "position": int(r["position"]),
+            }
+            for r in read_rows("professions")
+        ],
+    )
     upsert("regions", read_rows("regions"))
     upsert("departments", read_rows("departments"))
-    upsert("session_types", [
-        {"code": r["code"], "label": r["label"], "position": i} for i, r in enumerate(read_rows("session_types"))
-    ])
-    upsert("referent_types", [
-        {"code": r["code"], "label": r["label"], "position": i} for i, r in enumerate(read_rows("referent_types"))
-    ])
+    upsert(
+        "session_types",
+        [
+            {"code": r["code"], "label": r["label"], "position": i}
+            for i, r in enumerate(read_rows("session_types"))
+        ],
+    )
+    upsert(
+        "referent_types",
+        [
+            {"code": r["code"], "label": r["label"], "position": i}
+            for i, r in enumerate(read_rows("referent_types"))
+        ],
+    )
     aliases = tables["profession_aliases"]
     known = {row[0] for row in connection.execute(sa.select(aliases.c.normalised))}
     new_aliases = []
@@ -59,7 +88,9 @@ def load_reference_data(connection: sa.Connection) -> dict[str, int]:
         key = normalise(row["alias"])
         if key and key not in known:
             known.add(key)
-            new_aliases.append({"alias": row["alias"], "normalised": key, "profession_code": row["profession_code"]})
+            new_aliases.append(
+                {"alias": row["alias"], "normalised": key, "profession_code": row["profession_code"]}
+            )
     if new_aliases:
         connection.execute(aliases.insert(), new_aliases)
     counts["profession_aliases"] = len(new_aliases)

@@ -172,7 +172,9 @@ class SessionSlot(Model):
 
     @property
     def hours(self) -> Decimal:
-        minutes = (self.ends_at.hour * 60 + self.ends_at.minute) - (self.starts_at.hour * 60 + self.starts_at.minute)
+        minutes = (self.ends_at.hour * 60 + self.ends_at.minute) - (
+            self.starts_at.hour * 60 + self.starts_at.minute
+        )
         return Decimal(minutes) / 60
 
 
@@ -183,7 +185,9 @@ class RegistrationStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"registered": "Inscrit·e", "waiting_list": "Liste d'attente", "cancelled": "Annulée"}[self.value]
+        return {"registered": "Inscrit·e", "waiting_list": "Liste d'attente", "cancelled": "Annulée"}[
+            self.value
+        ]
 
 
 class RegistrationSource(enum.StrEnum):
@@ -231,5 +235,7 @@ class Registration(Model):
     profession: Mapped[Profession | None] = relationship()
     department: Mapped[Department | None] = relationship()
     referent_type: Mapped[ReferentType | None] = relationship()
-    marks: Mapped[list[AttendanceMark]] = relationship(back_populates="registration", cascade="all, delete-orphan")
+    marks: Mapped[list[AttendanceMark]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
     certificate: Mapped[Certificate | None] = relationship(back_populates="registration", uselist=False)

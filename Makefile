@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make run` (app + demo data on SQLite) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint e2e bench pg-start pg-stop test-pg schema-migration clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/trainer db upgrade
+	$(BIN)/trainer demo
+	$(BIN)/trainer run --host 127.0.0.1 --port 5000
+
+test: $(STAMP)
+	.ci/system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r trainer -c pyproject.toml
+
+# The same suite against a throwaway PostgreSQL on loopback (started without root rights).
+test-pg: $(STAMP)
+	.ci/system-deps
+	.ci/postgres start
+	TEST_DATABASE_URL=postgresql+psycopg://app:app@127.0.0.1:5433/app_test $(BIN)/pytest $(PYTEST_ARGS); \
+	  status=$$?; .ci/postgres stop; exit $$status
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Regenerate migrations/versions/0001_schema.py from the models (before the first release only).
+schema-migration: $(STAMP)
+	rm -f /tmp/trainer-schema.db migrations/versions/0001_schema.py
+	mv migrations/versions/0002_reference_data.py /tmp/0002_reference_data.py
+	DATABASE_URL=sqlite:////tmp/trainer-schema.db $(BIN)/trainer db revision --autogenerate -m schema --rev-id 0001_schema
+	mv migrations/versions/0001_schema_schema.py migrations/versions/0001_schema.py
+	mv /tmp/0002_reference_data.py migrations/versions/0002_reference_data.py
+	$(BIN)/ruff format migrations/versions/0001_schema.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
