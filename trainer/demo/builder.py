@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import random
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from trainer.app import AREAS
 from trainer.attendance.completion import recompute_completion
 from trainer.attendance.models import AttendanceMark, MarkMethod, MarkStatus
 from trainer.auth import services as accounts
@@ -73,8 +76,34 @@ def build() -> None:
     _evaluations(rng, today, sessions)
     _declarations(rng, today, kits, organisations, trainers)
     _pack_requests(rng, today, kits)
+    _extend_by_areas(DemoContext(rng, today, kits, organisations, trainers, sessions))
     db.session.add(Setting(key=MARKER, value=today.isoformat()))
     db.session.flush()
+
+
+@dataclass
+class DemoContext:
+    """What the core demo built, handed to each area's ``demo.extend`` to add its own records."""
+
+    rng: random.Random
+    today: date
+    kits: dict[str, Kit]
+    organisations: list[Organisation]
+    trainers: list[Person]
+    sessions: list[TrainingSession]
+
+
+def _extend_by_areas(context: DemoContext) -> None:
+    """Areas add their demo records in ``trainer/<area>/demo.py`` (``extend(context)``)."""
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"trainer.{area}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name not in (f"trainer.{area}", f"trainer.{area}.demo"):
+                raise
+            continue
+        module.extend(context)
+        db.session.flush()
 
 
 def _ensure_accounts(trainer_person: Person | None) -> None:
