@@ -32,7 +32,7 @@ def crawl(client) -> dict[str, int]:
         response = client.get(url)
         seen[url] = response.status_code
         assert response.status_code < 500, f"{url} → {response.status_code}"
-        if not response.mimetype == "text/html":
+        if response.mimetype != "text/html":
             continue
         html = response.get_data(as_text=True)
         assert '<html lang="fr"' in html, url

@@ -18,11 +18,22 @@ from tests.conftest import TEST_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 CAPTURES = Path(__file__).resolve().parents[2] / "docs" / "captures"
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 pytestmark = pytest.mark.e2e
 
@@ -68,7 +79,8 @@ def check_page(page) -> None:
     results = _axe.run(page)
     blocking = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not blocking, f"{page.url}:\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes']][:5]}" for v in blocking
+        f"- {v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes']][:5]}"
+        for v in blocking
     )
 
 
