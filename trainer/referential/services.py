@@ -100,3 +100,75 @@ def load_reference_data(connection: sa.Connection) -> dict[str, int]:
 @cache
 def department_codes() -> frozenset[str]:
     return frozenset(r["code"] for r in read_rows("departments"))
+
+
+class ReferenceLookup:
+    """Resolves codes and French labels (case- and accent-insensitive) to reference codes.
+
+    Loaded once per import or form: a handful of queries, then dictionary look-ups per value.
+    """
+
+    def __init__(self, session) -> None:
+        from trainer.kits.models import Kit
+        from trainer.referential.models import (
+            Department,
+            Profession,
+            ProfessionAlias,
+            ReferentType,
+            Region,
+            SessionType,
+        )
+
+        def index(rows) -> dict[str, str]:
+            mapping: dict[str, str] = {}
+            for code, *labels in rows:
+                for label in (code, *labels):
+                    key = normalise(str(label)) if label else ""
+                    if key:
+                        mapping.setdefault(key, code)
+            return mapping
+
+        self.professions = index(session.execute(sa.select(Profession.code, Profession.label)).all())
+        for alias, code in session.execute(
+            sa.select(ProfessionAlias.normalised, ProfessionAlias.profession_code)
+        ):
+            self.professions.setdefault(alias, code)
+        self.session_types = index(session.execute(sa.select(SessionType.code, SessionType.label)).all())
+        self.referent_types = index(session.execute(sa.select(ReferentType.code, ReferentType.label)).all())
+        self.departments = index(session.execute(sa.select(Department.code, Department.name)).all())
+        # "1" and "01" both mean Ain; "62 - Pas-de-Calais" means 62.
+        for code in list(self.departments.values()):
+            if code.isdigit():
+                self.departments.setdefault(str(int(code)), code)
+        self.regions = index(session.execute(sa.select(Region.code, Region.name)).all())
+        self.kits = index(session.execute(sa.select(Kit.slug, Kit.title)).all())
+        self.kit_ids = dict(session.execute(sa.select(Kit.slug, Kit.id)).all())
+
+    @staticmethod
+    def _find(mapping: dict[str, str], value: str | None) -> str | None:
+        key = normalise(value)
+        if not key:
+            return None
+        return mapping.get(key)
+
+    def profession(self, value: str | None) -> str | None:
+        return self._find(self.professions, value)
+
+    def session_type(self, value: str | None) -> str | None:
+        return self._find(self.session_types, value)
+
+    def referent_type(self, value: str | None) -> str | None:
+        return self._find(self.referent_types, value)
+
+    def kit(self, value: str | None) -> str | None:
+        return self._find(self.kits, value)
+
+    def region(self, value: str | None) -> str | None:
+        return self._find(self.regions, value)
+
+    def department(self, value: str | None) -> str | None:
+        found = self._find(self.departments, value)
+        if found or not value:
+            return found
+        head = value.strip().split(" ", 1)[0].strip("-–")
+        return self._find(self.departments, head)
