@@ -199,3 +199,19 @@ def test_kit_page_queries_do_not_grow_with_sessions(app, login_as, synced, make_
         training_session = make_session(kits=[anna])
         _register(training_session, make_person(email=f"p{index}@test.fr"), True)
     assert count_queries() == few
+
+
+def test_odd_ids_and_parameters_never_fail(login_as, synced):
+    coordinator = login_as("coordinator")
+    huge = "9" * 30
+    for url in (
+        f"/outils/anna/ressources/{huge}",
+        f"/demandes-de-packs/{huge}",
+        "/outils/anna/ressources/-1",
+        "/demandes-de-packs/abc",
+    ):
+        assert coordinator.get(url).status_code == 404, url
+    for url in (f"/demandes-de-packs/{huge}/envoi", f"/outils/anna/fiches/{huge}/supprimer"):
+        assert coordinator.post(url).status_code == 404, url
+    assert coordinator.get(f"/outils/anna?page={huge}").status_code == 200
+    assert coordinator.get("/outils?profession=%00&theme=%ff&q=%27%22<script>").status_code == 200

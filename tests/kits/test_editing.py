@@ -142,3 +142,16 @@ def test_only_coordinators_edit(login_as, synced, client):
         assert "Modifier les informations" not in other.get("/outils/anna").get_data(as_text=True)
     assert client.get("/outils/anna/modifier").status_code == 302
     assert "Modifier les informations" in login_as("admin").get("/outils/anna").get_data(as_text=True)
+
+
+def test_coordinators_find_archived_kits(app, login_as, synced, client):
+    with app.app_context():
+        db.session.execute(sa.update(Kit).where(Kit.slug == "bilakoro").values(is_archived=True))
+        db.session.commit()
+    coordinator = login_as("coordinator")
+    assert "Voir les outils archivés (1)" in coordinator.get("/outils").get_data(as_text=True)
+    archived = coordinator.get("/outils?archives=1").get_data(as_text=True)
+    assert "/outils/bilakoro" in archived and "/outils/anna" not in archived
+    # Visitors never get the archived list.
+    public = client.get("/outils?archives=1").get_data(as_text=True)
+    assert "/outils/bilakoro" not in public and "/outils/anna" in public

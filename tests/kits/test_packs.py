@@ -284,3 +284,20 @@ def test_packs_sent_counts_requests_by_sent_date_per_kit_and_year(app, synced):
         assert packs_sent(department_code="75").per_kit == {"anna": 1}
         only_elisa = packs_sent(kit_slug="elisa")
         assert only_elisa.total == 2 and only_elisa.per_kit == {"elisa": 2}
+
+
+def test_control_characters_are_dropped_before_storage(app, client, synced):
+    data = {**VALID, "organisation_name": "Mairie\x00 de\x07 Lens", "audience": "ligne 1\r\nligne 2\x00"}
+    assert client.post("/outils/demande-de-pack", data=data).status_code == 302
+    [pack_request] = _requests(app)
+    assert pack_request.organisation_name == "Mairie de Lens"
+    assert pack_request.audience == "ligne 1\nligne 2"
+
+
+def test_the_same_request_sent_twice_is_stored_once(app, client, synced, outbox):
+    assert client.post("/outils/demande-de-pack", data=VALID).status_code == 302
+    assert client.post("/outils/demande-de-pack", data=VALID).status_code == 302
+    assert len(_requests(app)) == 1 and len(outbox()) == 1
+    # A different request from the same person is a new one.
+    assert client.post("/outils/demande-de-pack", data={**VALID, "kits": ["bilakoro"]}).status_code == 302
+    assert len(_requests(app)) == 2 and len(outbox()) == 2

@@ -48,9 +48,9 @@ def _kit_options():
     )
 
 
-def list_kits(filters: CatalogueFilters) -> list[Kit]:
-    """Kits on show (not archived) matching every filter, ordered by title."""
-    query = sa.select(Kit).where(Kit.is_archived.is_(False)).options(*_kit_options()).order_by(Kit.title)
+def list_kits(filters: CatalogueFilters, *, archived: bool = False) -> list[Kit]:
+    """Kits on show (or, for staff, the archived ones) matching every filter, by title."""
+    query = sa.select(Kit).where(Kit.is_archived.is_(archived)).options(*_kit_options()).order_by(Kit.title)
     if filters.profession:
         query = query.where(
             sa.or_(
@@ -80,6 +80,12 @@ def _search_text(kit: Kit) -> str:
     for component in kit.components:
         parts += [component.title, component.description, component.director or "", component.cast]
     return normalise(" ".join(parts))
+
+
+def archived_count() -> int:
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Kit).where(Kit.is_archived.is_(True))) or 0
+    )
 
 
 def themes() -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -27,7 +28,7 @@ def _line(label: str, slugs: list[str]) -> str:
 )
 @click.option("--dry-run", is_flag=True, help="Vérifier et afficher les changements sans les enregistrer.")
 def sync_command(directory: Path | None, dry_run: bool) -> None:
-    """Create, update or archive the built-in kits to match the kits/ files."""
+    """Crée, met à jour ou archive les outils intégrés d'après les fichiers de kits/."""
     from trainer.database import write_intent
     from trainer.extensions import db
     from trainer.kits.services import KitFileError, sync_kits
@@ -36,16 +37,22 @@ def sync_command(directory: Path | None, dry_run: bool) -> None:
     with write_intent():
         try:
             report = sync_kits(directory, actor="trainer kits sync")
+            if dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
         except KitFileError as exc:
             db.session.rollback()
             click.echo("Erreur : synchronisation refusée, rien n'a été modifié.", err=True)
             for message in exc.errors:
                 click.echo(f"  - {message}", err=True)
             raise SystemExit(1) from None
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
+        except sa.exc.IntegrityError:
+            db.session.rollback()  # another sync created the same kit first (PostgreSQL)
+            click.echo(
+                "Erreur : une autre synchronisation vient d'avoir lieu ; relancez la commande.", err=True
+            )
+            raise SystemExit(1) from None
     click.echo(("Simulation — " if dry_run else "") + f"outils synchronisés depuis {directory} :")
     click.echo(_line("Créés", report.created))
     click.echo(_line("Mis à jour", report.updated))

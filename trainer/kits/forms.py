@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -25,11 +27,29 @@ DELIVERY_LABELS = {
 }
 
 
+def clean_text(value):
+    """Drop control characters but line breaks and tabs (PostgreSQL refuses NUL in text)."""
+    if not isinstance(value, str):
+        return value
+    return "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
+class CleanForm(FlaskForm):
+    """Every text field of these forms goes through ``clean_text``."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):
+                filters = [*unbound_field.kwargs.get("filters", ()), clean_text]
+                options = {**options, "filters": filters}
+            return unbound_field.bind(form=form, **options)
+
+
 def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class KitForm(FlaskForm):
+class KitForm(CleanForm):
     title = StringField("Titre", validators=[required(), max_length(200)])
     theme = StringField(
         "Thème (forme de violence)",
@@ -91,7 +111,7 @@ class KitForm(FlaskForm):
             raise ValidationError("Indiquez le titre du livret, ou videz sa description.")
 
 
-class FicheForm(FlaskForm):
+class FicheForm(CleanForm):
     profession_code = CodeSelectField("Profession", validators=[required("Choisissez une profession.")])
     fiche_title = StringField(
         "Titre de la fiche réflexe",
@@ -100,12 +120,12 @@ class FicheForm(FlaskForm):
     )
 
 
-class UploadForm(FlaskForm):
+class UploadForm(CleanForm):
     file_title = StringField("Titre de la ressource", validators=[required(), max_length(250)])
     file = FileField("Fichier", validators=[FileRequired("Choisissez le fichier à envoyer.")])
 
 
-class LinkForm(FlaskForm):
+class LinkForm(CleanForm):
     link_title = StringField("Titre du lien", validators=[required(), max_length(250)])
     url = URLField(
         "Adresse web",
@@ -114,7 +134,7 @@ class LinkForm(FlaskForm):
     )
 
 
-class PackRequestForm(FlaskForm):
+class PackRequestForm(CleanForm):
     organisation_name = StringField(
         "Organisme ou établissement",
         validators=[required(), max_length(200)],
@@ -166,14 +186,14 @@ class PackRequestForm(FlaskForm):
             raise ValidationError("Indiquez l'adresse postale, ou choisissez le lien de téléchargement.")
 
 
-class PackSentForm(FlaskForm):
+class PackSentForm(CleanForm):
     sent_on = DateField("Date d'envoi", validators=[required("Indiquez la date d'envoi.")])
     sent_notes = TextAreaField(
         "Notes (facultatif)", validators=[optional(), max_length(2000)], render_kw={"rows": 2}
     )
 
 
-class PackRefusedForm(FlaskForm):
+class PackRefusedForm(CleanForm):
     refused_on = DateField("Date du refus", validators=[required("Indiquez la date du refus.")])
     refused_notes = TextAreaField(
         "Raison du refus",

@@ -19,7 +19,7 @@ from trainer.kits import packs
 from trainer.kits.forms import PackRefusedForm, PackRequestForm, PackSentForm
 from trainer.kits.models import Kit, KitPackRequest, PackRequestStatus
 from trainer.kits.services import KitError
-from trainer.kits.views import bp
+from trainer.kits.views import bp, query_arg
 from trainer.mail import send_mail
 from trainer.pagination import page_arg
 from trainer.referential.models import Department
@@ -51,7 +51,7 @@ def request_pack():
     form = _request_form()
     if form.validate_on_submit():
         try:
-            pack_request = packs.create_request(
+            pack_request, created = packs.create_request(
                 packs.PackRequestData(
                     organisation_name=form.organisation_name.data,
                     requester_name=form.requester_name.data,
@@ -67,15 +67,16 @@ def request_pack():
         except KitError as exc:
             form.form_errors.append(str(exc))
         else:
-            send_mail(
-                pack_request.email,
-                "Votre demande de pack d'outils a bien été reçue",
-                render_template(
-                    "kits/emails/pack_request_received.txt",
-                    pack_request=pack_request,
-                    catalogue_url=external_url("kits.catalogue"),
-                ),
-            )
+            if created:  # a double click is not a second request, nor a second e-mail
+                send_mail(
+                    pack_request.email,
+                    "Votre demande de pack d'outils a bien été reçue",
+                    render_template(
+                        "kits/emails/pack_request_received.txt",
+                        pack_request=pack_request,
+                        catalogue_url=external_url("kits.catalogue"),
+                    ),
+                )
             db.session.commit()
             return redirect(url_for("kits.pack_requested"))
     return render_template("kits/pack_form.html", form=form), 422 if form.errors or form.form_errors else 200
@@ -93,7 +94,7 @@ def pack_requests() -> str:
     status = request.args.get("statut", "received")
     if status not in STATUS_FILTERS:
         status = "received"
-    search = request.args.get("q", "").strip()[:100]
+    search = query_arg("q")
     query = sa.select(KitPackRequest).options(selectinload(KitPackRequest.kits))
     if status != "toutes":
         query = query.where(KitPackRequest.status == PackRequestStatus(status))
@@ -125,6 +126,7 @@ def pack_requests() -> str:
         counts={s.value: counts.get(s, 0) for s in PackRequestStatus},
         year=year,
         sent_this_year=sent_this_year,
+        kit_titles=dict(db.session.execute(sa.select(Kit.slug, Kit.title)).all()),
     )
 
 
@@ -148,7 +150,7 @@ def _render_request(pack_request, sent_form=None, refused_form=None, status: int
     ), status
 
 
-@bp.route("/demandes-de-packs/<int:request_id>", endpoint="pack_request")
+@bp.route("/demandes-de-packs/<int(max=2147483647):request_id>", endpoint="pack_request")
 @require_role(Role.coordinator)
 def pack_request_detail(request_id: int):
     pack_request = db.session.get(KitPackRequest, request_id)
@@ -157,7 +159,7 @@ def pack_request_detail(request_id: int):
     return _render_request(pack_request)
 
 
-@bp.route("/demandes-de-packs/<int:request_id>/envoi", methods=["POST"])
+@bp.route("/demandes-de-packs/<int(max=2147483647):request_id>/envoi", methods=["POST"])
 @require_role(Role.coordinator)
 def mark_pack_sent(request_id: int):
     pack_request = _locked_request(request_id)
@@ -180,7 +182,7 @@ def mark_pack_sent(request_id: int):
     return _render_request(pack_request, sent_form=form, status=422)
 
 
-@bp.route("/demandes-de-packs/<int:request_id>/refus", methods=["POST"])
+@bp.route("/demandes-de-packs/<int(max=2147483647):request_id>/refus", methods=["POST"])
 @require_role(Role.coordinator)
 def mark_pack_refused(request_id: int) -> Response | tuple:
     pack_request = _locked_request(request_id)

@@ -7,12 +7,13 @@ whose ``sent_on`` falls in the period (product.md §3, "Packs sent").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from trainer import audit
+from trainer.db_types import now_utc
 from trainer.extensions import db
 from trainer.kits.models import Kit, KitPackRequest, PackDelivery, PackRequestStatus, kit_pack_request_kits
 from trainer.kits.services import KitError
@@ -20,6 +21,7 @@ from trainer.referential.models import Department
 from trainer.text import normalise_email
 
 PUBLIC_ACTOR = "formulaire public"
+DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 @dataclass
@@ -37,8 +39,12 @@ class PackRequestData:
     quantity: int = 1
 
 
-def create_request(data: PackRequestData, *, actor: Any = PUBLIC_ACTOR) -> KitPackRequest:
-    """Record a pack request in the "received" state. Flushes, never commits."""
+def create_request(data: PackRequestData, *, actor: Any = PUBLIC_ACTOR) -> tuple[KitPackRequest, bool]:
+    """Record a pack request in the "received" state; returns (request, created).
+
+    The same request sent again within a few minutes (a double click, a reloaded page) is not
+    stored twice: the first one is returned with ``created`` False. Flushes, never commits.
+    """
     delivery = PackDelivery(data.delivery)
     address = (data.postal_address or "").strip()
     if delivery == PackDelivery.postal and not address:
@@ -54,6 +60,9 @@ def create_request(data: PackRequestData, *, actor: Any = PUBLIC_ACTOR) -> KitPa
         department = db.session.get(Department, data.department_code)
         if department is None:
             raise KitError("Département inconnu.")
+    duplicate = _recent_duplicate(data, kits)
+    if duplicate is not None:
+        return duplicate, False
     pack_request = KitPackRequest(
         organisation_name=" ".join(data.organisation_name.split()),
         requester_name=" ".join(data.requester_name.split()),
@@ -74,7 +83,25 @@ def create_request(data: PackRequestData, *, actor: Any = PUBLIC_ACTOR) -> KitPa
         actor=actor,
         summary=f"{pack_request.organisation_name} : {', '.join(k.slug for k in kits)}",
     )
-    return pack_request
+    return pack_request, True
+
+
+def _recent_duplicate(data: PackRequestData, kits: list[Kit]) -> KitPackRequest | None:
+    candidates = db.session.scalars(
+        sa.select(KitPackRequest)
+        .where(
+            KitPackRequest.email == (normalise_email(data.email) or ""),
+            KitPackRequest.organisation_name == " ".join(data.organisation_name.split()),
+            KitPackRequest.status == PackRequestStatus.received,
+            KitPackRequest.received_at >= now_utc() - DUPLICATE_WINDOW,
+        )
+        .order_by(KitPackRequest.id)
+    )
+    wanted = {kit.id for kit in kits}
+    for candidate in candidates:
+        if {kit.id for kit in candidate.kits} == wanted and candidate.quantity == data.quantity:
+            return candidate
+    return None
 
 
 def _handled_on(pack_request: KitPackRequest, on: date | None, today: date, what: str) -> date:

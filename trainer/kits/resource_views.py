@@ -87,7 +87,7 @@ def add_link(slug: str):
     return _render(kit, link_form=form, status=422)
 
 
-@bp.route("/outils/<slug>/ressources/<int:resource_id>/supprimer", methods=["POST"])
+@bp.route("/outils/<slug>/ressources/<int(max=2147483647):resource_id>/supprimer", methods=["POST"])
 @require_role(Role.coordinator)
 def delete_resource(slug: str, resource_id: int) -> Response:
     kit = managed_kit(slug)

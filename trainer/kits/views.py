@@ -13,7 +13,7 @@ from trainer.auth.permissions import public, require_role
 from trainer.extensions import db
 from trainer.forms import choices
 from trainer.kits import catalogue, editing, resources
-from trainer.kits.forms import FicheForm, KitForm, lines
+from trainer.kits.forms import FicheForm, KitForm, clean_text, lines
 from trainer.kits.models import ACCESSIBLE_VERSION_LABELS, AccessibleVersion, Kit, KitResource, ResourceKind
 from trainer.kits.services import KitError
 from trainer.pagination import page_arg
@@ -22,8 +22,9 @@ from trainer.referential.models import Profession, Sector
 bp = Blueprint("kits", __name__)
 
 
-def _arg(name: str, limit: int = 100) -> str:
-    return request.args.get(name, "").strip()[:limit]
+def query_arg(name: str, limit: int = 100) -> str:
+    """A query-string value, cut to ``limit`` and without control characters."""
+    return clean_text(request.args.get(name, "")).strip()[:limit]
 
 
 # The navigation and other areas know this page as ``kits.catalogue``.
@@ -31,19 +32,23 @@ def _arg(name: str, limit: int = 100) -> str:
 @public
 def catalogue_page() -> str:
     filters = catalogue.CatalogueFilters(
-        profession=_arg("profession", 40),
-        theme=_arg("theme", 200),
-        version=_arg("version", 40),
-        search=_arg("q"),
+        profession=query_arg("profession", 40),
+        theme=query_arg("theme", 200),
+        version=query_arg("version", 40),
+        search=query_arg("q"),
     )
+    can_manage = catalogue.can_manage(current_user)
+    archived = can_manage and request.args.get("archives") == "1"
     return render_template(
         "kits/catalogue.html",
-        kits=catalogue.list_kits(filters),
+        kits=catalogue.list_kits(filters, archived=archived),
+        archived=archived,
+        archived_count=catalogue.archived_count() if can_manage else 0,
         filters=filters,
         themes=catalogue.themes(),
         profession_groups=catalogue.profession_groups(),
         versions=ACCESSIBLE_VERSION_LABELS,
-        can_manage=catalogue.can_manage(current_user),
+        can_manage=can_manage,
     )
 
 
@@ -77,7 +82,7 @@ def detail(slug: str) -> str:
     )
 
 
-@bp.route("/outils/<slug>/ressources/<int:resource_id>")
+@bp.route("/outils/<slug>/ressources/<int(max=2147483647):resource_id>")
 @public
 def download(slug: str, resource_id: int) -> Response:
     kit = catalogue.find_kit(slug, current_user)
@@ -222,7 +227,7 @@ def add_fiche(slug: str):
     return _render_edit(kit, _kit_form(kit, from_request=False), fiche_form, status=422)
 
 
-@bp.route("/outils/<slug>/fiches/<int:component_id>/supprimer", methods=["POST"])
+@bp.route("/outils/<slug>/fiches/<int(max=2147483647):component_id>/supprimer", methods=["POST"])
 @require_role(Role.coordinator)
 def remove_fiche(slug: str, component_id: int) -> Response:
     kit = managed_kit(slug)
