@@ -123,13 +123,14 @@ def test_a_tap_is_stored_audited_and_idempotent(course, trainer_client):
 
 def test_completion_is_recomputed_after_each_tap(course, trainer_client):
     alice = course.registrations[0]
-    for slot, expected in ((course.morning, False), (course.afternoon, True)):
+    for attended, slot, expected in ((1, course.morning, False), (2, course.afternoon, True)):
         response = trainer_client.post(
             f"/presence/creneaux/{slot.id}/marquer",
             data={"registration_id": alice.id, "status": "present"},
             headers=JSON,
         )
         assert response.json["completed"] is expected
+        assert response.json["attended"] == attended
     summary = trainer_client.get(f"/presence/sessions/{course.session_id}/bilan").get_data(as_text=True)
     assert "1 personne(s) sur 3 ont validé la formation" in summary
 
@@ -249,7 +250,12 @@ def test_late_arrival_finds_a_known_person_by_email(course, trainer_client, make
     url = f"/presence/sessions/{course.session_id}/arrivee"
     response = trainer_client.post(
         url,
-        data={"last_name": "K", "first_name": "C", "profession_code": "magistrate", "email": "KARIM@exemple.fr"},
+        data={
+            "last_name": "K",
+            "first_name": "C",
+            "profession_code": "magistrate",
+            "email": "KARIM@exemple.fr",
+        },
     )
     assert response.status_code == 302
     registration = db.session.scalar(sa.select(Registration).where(Registration.person_id == known.id))

@@ -54,11 +54,17 @@ def issue_certificates(session_id: int) -> Response:
     if issued:
         flash(
             f"{len(issued)} attestation(s) délivrée(s), {sent} envoyée(s) par courriel"
-            + (f" ; {len(issued) - sent} personne(s) sans adresse électronique." if sent < len(issued) else "."),
+            + (
+                f" ; {len(issued) - sent} personne(s) sans adresse électronique."
+                if sent < len(issued)
+                else "."
+            ),
             "success",
         )
     else:
-        flash("Aucune nouvelle attestation : chaque personne ayant validé la formation en a déjà une.", "info")
+        flash(
+            "Aucune nouvelle attestation : chaque personne ayant validé la formation en a déjà une.", "info"
+        )
     return redirect(url_for("attendance.summary", session_id=session_id, _anchor="attestations"))
 
 
@@ -98,7 +104,9 @@ def revoke_certificate(certificate_id: int) -> str | Response:
             flash(f"L'attestation {certificate.code} est révoquée.", "success")
             return redirect(
                 url_for(
-                    "attendance.summary", session_id=certificate.registration.session_id, _anchor="attestations"
+                    "attendance.summary",
+                    session_id=certificate.registration.session_id,
+                    _anchor="attestations",
                 )
             )
     return render_template(

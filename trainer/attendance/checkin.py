@@ -19,9 +19,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from trainer import audit
+from trainer.attendance import services
 from trainer.attendance.labels import slot_label, time_fr
 from trainer.attendance.models import AttendanceMark, MarkMethod, MarkStatus
-from trainer.attendance import services
 from trainer.attendance.services import AttendanceError, ensure_editable, refresh_completion
 from trainer.db_types import now_utc
 from trainer.extensions import db
@@ -64,7 +64,7 @@ def current_code(slot_id: int, now: float | None = None) -> str:
 
 def clean_code(text: str | None) -> str:
     """What a person typed, made comparable: capitals, no spaces or dashes, O→0 is not needed."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())[:CODE_LENGTH + 4]
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())[: CODE_LENGTH + 4]
 
 
 def code_is_valid(slot_id: int, code: str | None, now: float | None = None) -> bool:

@@ -7,7 +7,8 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from trainer.attendance import access, checkin
+from trainer.attendance import access
+from trainer.attendance import checkin as rules
 from trainer.attendance.documents import qr_svg, svg_data_uri
 from trainer.attendance.forms import CheckInCodeForm, CheckInForm
 from trainer.attendance.models import AttendanceMark, MarkMethod
@@ -35,15 +36,15 @@ def _screen_state(slot: SessionSlot) -> dict:
     state = {
         "open": False,
         "signed": signed,
-        "total": len(checkin.attendees(slot)),
+        "total": len(rules.attendees(slot)),
         "message": "",
     }
     try:
-        checkin.ensure_open(slot)
+        rules.ensure_open(slot)
     except AttendanceError as exc:
         state["message"] = str(exc)
         return state
-    code = checkin.current_code(slot.id)
+    code = rules.current_code(slot.id)
     url = external_url("attendance.checkin", slot_id=slot.id, code=code)
     state.update(
         open=True,
@@ -78,9 +79,11 @@ def checkin_start() -> str | Response:
     form = CheckInCodeForm(request.args)
     status = 200
     if request.args and form.validate():
-        slot = checkin.find_open_slot_by_code(form.code.data)
+        slot = rules.find_open_slot_by_code(form.code.data)
         if slot is not None:
-            return redirect(url_for("attendance.checkin", slot_id=slot.id, code=checkin.clean_code(form.code.data)))
+            return redirect(
+                url_for("attendance.checkin", slot_id=slot.id, code=rules.clean_code(form.code.data))
+            )
         form.code.errors.append(
             "Ce code ne correspond à aucun émargement en cours. Vérifiez-le : il change chaque minute."
         )
@@ -104,35 +107,39 @@ def checkin(slot_id: int, code: str):
         return _refused("Ce lien d'émargement n'existe pas. Scannez le QR code affiché dans la salle.", 404)
     form = CheckInForm()
     if request.method == "POST":
-        allowed = checkin.pass_is_valid(form.pass_token.data, slot.id) or checkin.code_is_valid(slot.id, code)
+        allowed = rules.pass_is_valid(form.pass_token.data, slot.id) or rules.code_is_valid(slot.id, code)
     else:
-        allowed = checkin.code_is_valid(slot.id, code)
+        allowed = rules.code_is_valid(slot.id, code)
     if not allowed:
         return _refused(
             "Ce code d'émargement a expiré : il change chaque minute. "
             "Scannez à nouveau le QR code affiché dans la salle."
         )
     try:
-        checkin.ensure_open(slot)
+        rules.ensure_open(slot)
     except AttendanceError as exc:
         return _refused(str(exc))
     status = 200
     if form.validate_on_submit():
         try:
-            registration = checkin.find_registration(
+            registration = rules.find_registration(
                 slot, registration_id=request.form.get("registration_id", type=int), email=form.email.data
             )
             signature = decode_signature(form.signature.data)
-            checkin.self_check_in(
-                slot=slot, registration=registration, signature_png=signature, signed_name=form.signed_name.data
+            rules.self_check_in(
+                slot=slot,
+                registration=registration,
+                signature_png=signature,
+                signed_name=form.signed_name.data,
             )
         except (AttendanceError, SignatureError) as exc:
             db.session.rollback()
-            if str(exc) == checkin.ALREADY_SIGNED:
+            if str(exc) == rules.ALREADY_SIGNED:
                 return render_template(
                     "attendance/checkin_done.html", slot=slot, already=True, participant_page=True
                 ), 409
             form.form_errors.append(str(exc))
+            form.signature.data = ""  # a rejected drawing is not sent back
             status = 422
         else:
             db.session.commit()
@@ -145,13 +152,13 @@ def checkin(slot_id: int, code: str):
             )
     elif request.method == "POST":
         status = 422
-    form.pass_token.data = checkin.issue_pass(slot.id)
+    form.pass_token.data = rules.issue_pass(slot.id)
     return render_template(
         "attendance/checkin.html",
         form=form,
         slot=slot,
         code=code,
-        attendees=checkin.attendees(slot),
+        attendees=rules.attendees(slot),
         chosen=request.form.get("registration_id", type=int),
         participant_page=True,
     ), status

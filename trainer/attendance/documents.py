@@ -118,4 +118,3 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     return render_pdf(
         "attendance/pdf/certificate.html", qr=svg_data_uri(qr_svg(context["verify_url"])), **context
     )
-

@@ -107,6 +107,18 @@ def session_marks(training_session: TrainingSession) -> dict[tuple[int, int], At
     return {(mark.registration_id, mark.slot_id): mark for mark in marks}
 
 
+def slots_attended(registration: Registration) -> int:
+    """How many slots the attendee attended, fully or partly (shown next to their name)."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AttendanceMark)
+        .where(
+            AttendanceMark.registration_id == registration.id,
+            AttendanceMark.status.in_((MarkStatus.present, MarkStatus.partial)),
+        )
+    )
+
+
 def _check_target(slot: SessionSlot, registration: Registration) -> None:
     ensure_editable(slot.training_session)
     if registration.session_id != slot.session_id:

@@ -37,7 +37,9 @@ def decode_signature(data_url: str | None) -> bytes | None:
     try:
         data = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        raise SignatureError("La signature reçue est illisible. Signez à nouveau ou tapez votre nom.") from None
+        raise SignatureError(
+            "La signature reçue est illisible. Signez à nouveau ou tapez votre nom."
+        ) from None
     check_png(data)
     return data
 
@@ -50,7 +52,9 @@ def check_png(data: bytes) -> None:
         raise SignatureError("La signature doit être une image PNG. Signez à nouveau ou tapez votre nom.")
     width, height = struct.unpack(">II", data[16:24])
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
-        raise SignatureError("La signature a des dimensions inattendues. Signez à nouveau ou tapez votre nom.")
+        raise SignatureError(
+            "La signature a des dimensions inattendues. Signez à nouveau ou tapez votre nom."
+        )
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format != "PNG":
@@ -58,10 +62,11 @@ def check_png(data: bytes) -> None:
             image.load()
             drawn = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise SignatureError("La signature reçue est illisible. Signez à nouveau ou tapez votre nom.") from None
+        raise SignatureError(
+            "La signature reçue est illisible. Signez à nouveau ou tapez votre nom."
+        ) from None
     # Something drawn: at least one non-transparent pixel that is not white.
     alpha = drawn.getchannel("A")
     ink = Image.eval(drawn.convert("L"), lambda v: 255 if v < 200 else 0)
     if ImageChops.multiply(alpha, ink).getbbox() is None:
         raise SignatureError("La zone de signature est vide : signez avec le doigt ou tapez votre nom.")
-

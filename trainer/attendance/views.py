@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
-from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
-from trainer import audit
 from trainer.attendance import access, services
-from trainer.attendance.certificates import session_certificates
 from trainer.attendance.checkin import window_is_open
-from trainer.attendance.documents import attendance_sheet_pdf
 from trainer.attendance.forms import LateArrivalForm
 from trainer.attendance.labels import hours_fr, period_fr, slot_label, slot_short, time_fr
 from trainer.attendance.models import MARK_STATUS_LABELS, MarkStatus
 from trainer.auth.models import Role
 from trainer.auth.permissions import require_role
 from trainer.extensions import db
-from trainer.forms import EmptyForm
-from trainer.sessions.models import Registration, SessionSlot, SessionStatus, TrainingSession
+from trainer.sessions.models import (
+    Registration,
+    RegistrationStatus,
+    SessionSlot,
+    SessionStatus,
+    TrainingSession,
+)
 
 bp = Blueprint("attendance", __name__)
 STAFF = (Role.trainer, Role.coordinator)
@@ -86,7 +86,7 @@ def my_sessions() -> str:
     counts = dict(
         db.session.execute(
             sa.select(Registration.session_id, sa.func.count())
-            .where(Registration.session_id.in_(ids), Registration.status == "registered")
+            .where(Registration.session_id.in_(ids), Registration.status == RegistrationStatus.registered)
             .group_by(Registration.session_id)
         ).all()
     )
@@ -132,7 +132,8 @@ def grid(session_id: int) -> str:
         registration.id: sum(
             1
             for s in training_session.slots
-            if (m := marks.get((registration.id, s.id))) and m.status in (MarkStatus.present, MarkStatus.partial)
+            if (m := marks.get((registration.id, s.id)))
+            and m.status in (MarkStatus.present, MarkStatus.partial)
         )
         for registration in attendees
     }
@@ -203,6 +204,7 @@ def mark(slot_id: int):
             status=mark.status.value,
             label=label,
             completed=registration.completed,
+            attended=services.slots_attended(registration),
             message=message,
         )
     flash(message, "success")
@@ -263,64 +265,3 @@ def late_arrival(session_id: int) -> str | Response:
     return render_template(
         "attendance/late_arrival.html", form=form, training_session=training_session, slot=slot
     ), 200 if not form.errors and not form.form_errors else 422
-
-
-@bp.route("/presence/sessions/<int:session_id>/bilan")
-@require_role(*STAFF)
-def summary(session_id: int) -> str:
-    """Who completed the session, the sheet, closing and the certificates."""
-    training_session = access.session_or_404(current_user, session_id)
-    attendees = services.registered_attendees(training_session)
-    return render_template(
-        "attendance/summary.html",
-        training_session=training_session,
-        attendees=attendees,
-        marks=services.session_marks(training_session),
-        certificates=session_certificates(training_session),
-        is_coordinator=access.is_coordinator(current_user),
-        completed=sum(1 for r in attendees if r.completed),
-        period=period_fr(s.on for s in training_session.slots),
-        form=EmptyForm(),
-    )
-
-
-@bp.route("/presence/sessions/<int:session_id>/cloturer", methods=["POST"])
-@require_role(Role.coordinator)
-def close_session(session_id: int) -> Response:
-    training_session = access.session_or_404(current_user, session_id)
-    try:
-        services.close_session(training_session, actor=current_user)
-    except services.AttendanceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("La session est clôturée : la présence est figée.", "success")
-    return redirect(url_for("attendance.summary", session_id=session_id))
-
-
-@bp.route("/presence/sessions/<int:session_id>/rouvrir", methods=["POST"])
-@require_role(Role.coordinator)
-def reopen_session(session_id: int) -> Response:
-    training_session = access.session_or_404(current_user, session_id)
-    try:
-        services.reopen_session(training_session, actor=current_user)
-    except services.AttendanceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("La session est rouverte : la présence peut être corrigée.", "success")
-    return redirect(url_for("attendance.summary", session_id=session_id))
-
-
-@bp.route("/presence/sessions/<int:session_id>/feuille-emargement.pdf")
-@require_role(*STAFF)
-def sheet_pdf(session_id: int) -> Response:
-    """The feuille d'émargement as PDF; downloading it is logged (it holds personal data)."""
-    training_session = access.session_or_404(current_user, session_id)
-    pdf = attendance_sheet_pdf(training_session)
-    audit.record("attendance.sheet_export", training_session, actor=current_user, summary="PDF")
-    db.session.commit()
-    name = secure_filename(f"emargement-{training_session.reference}.pdf") or "emargement.pdf"
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=name)

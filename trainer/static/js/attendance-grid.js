@@ -148,6 +148,10 @@
           if (!current || current.stamp === item.stamp) {
             showState(form, "Enregistré ✓", "ok");
           }
+          var attended = form.querySelector("[data-attended]");
+          if (attended && typeof result.data.attended === "number") {
+            attended.textContent = String(result.data.attended);
+          }
           var badge = form.querySelector("[data-completed]");
           if (badge) {
             badge.hidden = !result.data.completed;
