@@ -149,6 +149,12 @@ def test_public_verification_valid_unknown_and_revoked(held_course, login_as, cl
     assert db.session.scalar(sa.select(AuditEntry.summary).where(AuditEntry.action == "certificate.revoke"))
     again = coordinator.post(f"/presence/attestations/{certificate.id}/revoquer", data={"reason": "x"})
     assert again.status_code == 422
+    # The attendee's personal link now says so, and no longer downloads.
+    token = certificates.download_token(revoked)
+    page = client.get(f"/attestations/lien/{token}").get_data(as_text=True)
+    assert "a été révoquée le" in page
+    assert "Télécharger" not in page
+    assert client.get(f"/attestations/lien/{token}/attestation.pdf").status_code == 404
 
 
 def test_staff_access_to_certificates(held_course, trainer_client, login_as, make_user):

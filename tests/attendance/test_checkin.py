@@ -284,3 +284,25 @@ def test_fifty_concurrent_check_ins_store_one_mark(app, course):
     assert statuses.count(409) == 49, statuses
     marks = _marks()
     assert [(m.registration_id, m.slot_id) for m in marks] == [(registration_id, slot_id)]
+
+
+def test_the_database_constraint_stops_a_duplicate_the_check_missed(course, monkeypatch):
+    """Two scans racing past the existence check: the unique constraint refuses the second insert."""
+    alice = course.registrations[0]
+    checkin.self_check_in(slot=course.morning, registration=alice, signature_png=None, signed_name="Alice")
+    db.session.commit()
+    real_scalar = db.session.scalar
+    calls = {"n": 0}
+
+    def blind_first_lookup(statement, *args, **kwargs):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", blind_first_lookup)
+    with pytest.raises(checkin.CheckInError, match="déjà enregistrée"):
+        checkin.self_check_in(
+            slot=course.morning, registration=alice, signature_png=None, signed_name="Alice"
+        )
+    monkeypatch.undo()
+    db.session.rollback()
+    assert len(_marks()) == 1

@@ -263,3 +263,23 @@ def test_late_arrival_finds_a_known_person_by_email(course, trainer_client, make
     missing = trainer_client.post(url, data={"last_name": "", "first_name": "", "profession_code": ""})
     assert missing.status_code == 422
     assert "Ce champ est obligatoire" in missing.get_data(as_text=True)
+
+
+def test_two_devices_marking_at_once_update_one_mark(course, monkeypatch):
+    """The existence check missed a concurrent insert: the constraint fires and the tap updates it."""
+    from trainer.attendance import services
+
+    alice = course.registrations[0]
+    services.set_mark(slot=course.morning, registration=alice, status=MarkStatus.present, actor=None)
+    db.session.commit()
+    real = services._existing_mark
+    calls = {"n": 0}
+
+    def blind_first(registration_id, slot_id):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real(registration_id, slot_id)
+
+    monkeypatch.setattr(services, "_existing_mark", blind_first)
+    services.set_mark(slot=course.morning, registration=alice, status=MarkStatus.excused, actor=None)
+    db.session.commit()
+    assert [(m.registration_id, m.status) for m in _marks()] == [(alice.id, MarkStatus.excused)]

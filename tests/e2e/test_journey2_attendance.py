@@ -85,9 +85,14 @@ def _row(page, name: str):
     return page.locator("li.app-attendee").filter(has_text=name)
 
 
-def _tap(page, name: str, label: str) -> None:
+def _tap(page, name: str, label: str, keyboard: bool = False) -> None:
     row = _row(page, name)
-    row.get_by_role("button", name=label, exact=True).click()
+    button = row.get_by_role("button", name=label, exact=True)
+    if keyboard:
+        button.focus()
+        page.keyboard.press("Enter")
+    else:
+        button.click()
     expect(row.get_by_role("button", name=label, exact=True)).to_have_attribute("aria-pressed", "true")
     expect(row.locator("[data-save-state]")).to_have_text("Enregistré ✓")
 
@@ -142,8 +147,9 @@ def test_trainer_takes_attendance_and_attendee_checks_in(browser, live_server, p
     page.get_by_role("button", name=re.compile("^Tous présents")).click()
     for name in ("DURAND Alice", "MARTIN Bruno", "PETIT Chloé", "DIALLO Dina"):
         expect(_row(page, name).locator("[data-save-state]")).to_have_text("Enregistré ✓")
-    _tap(page, "MARTIN Bruno", "Absent·e")
+    _tap(page, "MARTIN Bruno", "Absent·e", keyboard=True)
     expect(_row(page, "DURAND Alice").locator("[data-completed]")).to_be_visible()
+    expect(_row(page, "DURAND Alice").locator("[data-attended]")).to_have_text("2")
     assert _marks(todays_session.id) == {
         ("Alice", "09:00"): "present",
         ("Bruno", "09:00"): "absent",
@@ -247,6 +253,7 @@ def test_coordinator_closes_issues_certificates_and_anyone_verifies(
     page.get_by_role("button", name="Délivrer les attestations et les envoyer par courriel").click()
     expect(page.get_by_text("4 attestation(s) délivrée(s), 3 envoyée(s) par courriel")).to_be_visible()
     check_page(page)
+    page.evaluate("window.scrollTo(0, 0)")
     capture(page, "presence-bilan-attestations")
     code = page.locator("td a").filter(has_text=re.compile("^ATT-")).first.inner_text().split("\n")[0].strip()
     code = re.search(r"ATT(-[0-9A-Z]{4}){4}", code).group(0)
