@@ -7,7 +7,6 @@ Every change is audited and followed by a completion recompute for the session.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -26,13 +25,11 @@ from trainer.extensions import db
 from trainer.people.models import Person
 from trainer.sessions.models import (
     Registration,
-    RegistrationSource,
     RegistrationStatus,
     SessionSlot,
     SessionStatus,
     TrainingSession,
 )
-from trainer.text import normalise, normalise_email
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +148,7 @@ def _existing_mark(registration_id: int, slot_id: int) -> AttendanceMark | None:
     )
 
 
-def _apply_mark(
+def apply_mark(
     slot: SessionSlot, registration: Registration, status: MarkStatus, hours: Decimal | None, actor
 ) -> tuple[AttendanceMark, bool]:
     """Create or update one mark; returns (mark, changed). Idempotent: a retried tap changes nothing."""
@@ -208,7 +205,7 @@ def set_mark(
 ) -> AttendanceMark:
     """Record one tap of the grid. Partial presence (with hours) is for coordinators: the view checks."""
     _check_target(slot, registration)
-    mark, changed = _apply_mark(slot, registration, status, _validated_hours(slot, status, hours), actor)
+    mark, changed = apply_mark(slot, registration, status, _validated_hours(slot, status, hours), actor)
     if changed:
         refresh_completion(slot.training_session)
     return mark
@@ -224,73 +221,11 @@ def mark_all_present(*, slot: SessionSlot, actor) -> int:
     count = 0
     for registration in registered_attendees(training_session):
         if registration.id not in already:
-            _apply_mark(slot, registration, MarkStatus.present, None, actor)
+            apply_mark(slot, registration, MarkStatus.present, None, actor)
             count += 1
     if count:
         refresh_completion(training_session)
     return count
-
-
-@dataclass
-class LateArrival:
-    last_name: str
-    first_name: str
-    profession_code: str
-    email: str | None
-
-
-def add_late_arrival(
-    *, training_session: TrainingSession, arrival: LateArrival, slot: SessionSlot | None, actor
-) -> Registration:
-    """Register someone who turned up on the day (found by e-mail, else created) and mark them present."""
-    ensure_editable(training_session)
-    email = normalise_email(arrival.email)
-    person = db.session.scalar(sa.select(Person).where(Person.email == email)) if email else None
-    if person is None:
-        person = Person(
-            last_name=arrival.last_name.strip(),
-            first_name=arrival.first_name.strip(),
-            normalised_last_name=normalise(arrival.last_name),
-            normalised_first_name=normalise(arrival.first_name),
-            email=email,
-            profession_code=arrival.profession_code,
-            department_code=training_session.department_code,
-        )
-        db.session.add(person)
-        db.session.flush()
-        audit.record("person.create", person, actor=actor, summary=f"{person.full_name} (arrivée sur place)")
-    registration = db.session.scalar(
-        sa.select(Registration).where(
-            Registration.session_id == training_session.id, Registration.person_id == person.id
-        )
-    )
-    if registration is not None and registration.status == RegistrationStatus.registered:
-        raise AttendanceError(
-            f"{person.full_name} est déjà inscrit·e à cette session : pointez sa présence dans la liste."
-        )
-    if registration is None:
-        registration = Registration(
-            training_session=training_session,
-            person=person,
-            profession_code=arrival.profession_code,
-            employer_name=person.organisation.name if person.organisation else "",
-            department_code=person.department_code or training_session.department_code,
-            source=RegistrationSource.staff,
-        )
-        db.session.add(registration)
-    registration.status = RegistrationStatus.registered
-    registration.cancelled_at = None
-    db.session.flush()
-    audit.record(
-        "registration.create",
-        registration,
-        actor=actor,
-        summary=f"{person.full_name} inscrit·e sur place à {training_session.reference}",
-    )
-    if slot is not None:
-        _apply_mark(slot, registration, MarkStatus.present, None, actor)
-    refresh_completion(training_session)
-    return registration
 
 
 def close_session(training_session: TrainingSession, *, actor) -> None:

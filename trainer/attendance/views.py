@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from trainer.attendance import access, services
+from trainer.attendance import access, arrivals, services
 from trainer.attendance.checkin import window_is_open
 from trainer.attendance.forms import LateArrivalForm
 from trainer.attendance.labels import hours_fr, period_fr, slot_label, slot_short, time_fr
@@ -242,9 +242,9 @@ def late_arrival(session_id: int) -> str | Response:
     form = LateArrivalForm()
     if form.validate_on_submit():
         try:
-            registration = services.add_late_arrival(
+            registration = arrivals.add_late_arrival(
                 training_session=training_session,
-                arrival=services.LateArrival(
+                arrival=arrivals.LateArrival(
                     last_name=form.last_name.data,
                     first_name=form.first_name.data,
                     profession_code=form.profession_code.data,
