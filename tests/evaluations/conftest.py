@@ -34,7 +34,10 @@ def attended_session(make_session, make_person):
     """A held session whose attendees completed it; ``emails`` None gives an attendee without e-mail."""
     counter = {"n": 0}
 
-    def make(emails=("ana@test.fr", "bea@test.fr", None), *, status=SessionStatus.held, **kwargs):
+    def make(emails=None, *, status=SessionStatus.held, **kwargs):
+        if emails is None:  # two attendees with an e-mail, one without; unique across calls
+            suffix = f"+{counter['n']}" if counter["n"] else ""
+            emails = (f"ana{suffix}@test.fr", f"bea{suffix}@test.fr", None)
         kwargs.setdefault(
             "slots",
             ((date(2026, 3, 10), time(9), time(12, 30)), (date(2026, 3, 11), time(9), time(12, 30))),
@@ -108,3 +111,26 @@ def add_response():
         return response
 
     return add
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_write_intent():
+    """A POST marks its thread as a writer (SQLite ``BEGIN IMMEDIATE``) and the mark outlives the
+    request; tests share their thread with the requests, so start each test as a reader."""
+    from trainer.database import _write_intent
+
+    _write_intent.set(False)
+
+
+@pytest.fixture
+def sign_in_as(login_as):
+    """``login_as`` after ending the test's transaction: the login request shares the test's
+    database session, whose snapshot would not see the account just created."""
+    from trainer.database import _write_intent
+
+    def sign(role: str, **kwargs):
+        db.session.commit()
+        _write_intent.set(False)
+        return login_as(role, **kwargs)
+
+    return sign

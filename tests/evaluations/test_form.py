@@ -44,6 +44,7 @@ def test_the_form_is_french_accessible_and_warns_before_free_text(client, make_l
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.mimetype == "text/html"
     satisfaction = next(
         q for q in questionnaires[Phase.hot].questions if q.indicator == Indicator.satisfaction
     )

@@ -32,15 +32,25 @@ def _figure_class():
 
 def distribution_svg(distributions: list[Distribution]) -> str:
     """A horizontal stacked bar per question (share of each answer, in %), as SVG text."""
-    rows = [d for d in distributions if d.total]
-    height = 1.1 + 0.55 * len(rows)
-    figure = _figure_class()(figsize=(7.5, height))
+    rows = tuple(
+        (d.label, tuple(d.counts[score] for score in (1, 2, 3, 4))) for d in distributions if d.total
+    )
+    return _render(rows)
+
+
+@lru_cache(maxsize=256)
+def _render(rows: tuple[tuple[str, tuple[int, ...]], ...]) -> str:
+    # Cached on the figures themselves: a page shown again with the same answers redraws nothing.
+    height = 1.1 + 0.6 * len(rows)
+    figure = _figure_class()(figsize=(8, height))
     axes = figure.subplots()
-    labels = ["\n".join(textwrap.wrap(d.label, 48)[:3]) for d in rows]
+    # Fixed margins instead of tight_layout / bbox "tight": each of those draws the figure again.
+    figure.subplots_adjust(left=0.42, right=0.97, top=1 - 0.4 / height, bottom=0.6 / height)
+    labels = ["\n".join(textwrap.wrap(label, 45)[:3]) for label, _ in rows]
     positions = list(range(len(rows)))[::-1]
     left = [0.0] * len(rows)
-    for index, score in enumerate((1, 2, 3, 4)):
-        shares = [d.share(score) for d in rows]
+    for index in range(4):
+        shares = [100 * counts[index] / sum(counts) for _, counts in rows]
         axes.barh(
             positions,
             shares,
@@ -56,10 +66,10 @@ def distribution_svg(distributions: list[Distribution]) -> str:
     axes.set_xlim(0, 100)
     axes.set_xlabel("Part des réponses (%)")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.4, -0.35 / height * 3), ncol=4, frameon=False)
-    figure.tight_layout()
+    axes.legend(loc="lower center", bbox_to_anchor=(0.3, 1.0), ncol=4, frameon=False, fontsize=8)
+    axes.tick_params(axis="y", length=0)
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 

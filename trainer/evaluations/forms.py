@@ -78,4 +78,6 @@ class SheetForm(FlaskForm):
 class PaperProfessionForm(FlaskForm):
     """The profession written on a paper questionnaire, if any."""
 
-    profession_code = CodeSelectField("Profession indiquée sur le questionnaire", empty_label="Non indiquée")
+    profession_code = CodeSelectField(
+        "Profession indiquée sur le questionnaire", validators=[optional()], empty_label="Non indiquée"
+    )

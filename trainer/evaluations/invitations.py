@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from trainer import audit
@@ -133,9 +133,10 @@ def _mail(invitation: EvaluationInvitation, raw: str, *, reminder: bool) -> None
         subject = f"Votre avis sur la formation « {title} »"
     if reminder:
         subject = f"Rappel : {subject}"
-    send_mail(
-        registration.person.email, subject, render_template("evaluations/emails/invitation.txt", **context)
-    )
+    # Straight from the Jinja environment: cron and signal receivers may run without a request,
+    # where the app's context processors (navigation) cannot run.
+    text = current_app.jinja_env.get_template("evaluations/emails/invitation.txt").render(**context)
+    send_mail(registration.person.email, subject, text)
 
 
 def _deliver(invitation: EvaluationInvitation, now: datetime, report: SendReport, *, reminder: bool) -> None:

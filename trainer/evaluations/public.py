@@ -3,7 +3,7 @@ until the form is submitted, and a kind page for a used, expired or unknown link
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from trainer.auth.permissions import public
@@ -42,7 +42,7 @@ def _unavailable(reason: str, *, method: str) -> Response:
     if reason == "used" and method == "GET":
         status = 200
     page = render_template("evaluations/unavailable.html", reason=reason, participant_page=True)
-    return _private(Response(page, status=status))
+    return _private(make_response(page, status))
 
 
 @bp.route("/evaluation/<token>", methods=["GET", "POST"])
@@ -77,7 +77,7 @@ def answer(token: str) -> Response:
         first_text_id=text_questions[0].id if text_questions else None,
         participant_page=True,
     )
-    return _private(Response(page, status=422 if form.errors else 200))
+    return _private(make_response(page, 422 if form.errors else 200))
 
 
 @bp.route("/evaluation/merci")

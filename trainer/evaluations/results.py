@@ -27,6 +27,11 @@ from trainer.people.models import Person
 from trainer.sessions.models import Registration, TrainingSession, session_kits, session_trainers
 
 COMMENTS_SHOWN = 300
+INDICATOR_NAMES = {
+    Indicator.satisfaction: "satisfaction",
+    Indicator.knowledge: "connaissances",
+    Indicator.practice: "pratique",
+}
 
 
 @dataclass
@@ -128,7 +133,9 @@ def scale_distributions(session_id: int, phase: Phase) -> list[Distribution]:
         if indicator:
             indicator = Indicator(indicator)
             key = f"indicator:{indicator.value}"
-            label = f"{text} ({INDICATOR_LABELS[indicator].lower()})" if text else INDICATOR_LABELS[indicator]
+            label = (
+                f"{text} (indicateur : {INDICATOR_NAMES[indicator]})" if text else INDICATOR_LABELS[indicator]
+            )
             rank = (0, list(Indicator).index(indicator))
         else:
             key, label, rank = f"text:{text}", text or "", (1, position or 0)
