@@ -54,6 +54,11 @@ def init_app(app: Flask) -> None:
         # A POST is a write: its transaction locks up front so it waits instead of failing.
         _write_intent.set(request.method in WRITE_METHODS)
 
+    @app.teardown_request
+    def _forget_write_intent(_exc: BaseException | None) -> None:
+        # The thread may run other work next (a test, a CLI command): it starts as a reader.
+        _write_intent.set(False)
+
 
 def engine_options(uri: str) -> dict:
     if uri.startswith("sqlite"):

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from tests.conftest import find_link, message_text
-from trainer.evaluations.invitations import open_session_evaluations, send_due
 from trainer.evaluations.models import EvaluationInvitation, Phase
+from trainer.evaluations.sending import open_session_evaluations, send_due
 from trainer.extensions import db
 from trainer.security import hash_token
 from trainer.sessions.models import Registration, RegistrationStatus
@@ -159,7 +159,7 @@ def test_expired_links_are_not_reminded(app, app_ctx, attended_session, outbox):
 
 
 def test_a_refused_message_is_retried_on_the_next_run(app_ctx, attended_session, outbox, monkeypatch):
-    import trainer.evaluations.invitations as module
+    import trainer.evaluations.sending as module
 
     training_session = attended_session(emails=("smtp@test.fr",))
 
@@ -208,3 +208,32 @@ def test_no_invitation_before_the_session_is_held(app, login_as, attended_sessio
     )
     assert "une fois la session réalisée ou clôturée" in response.get_data(as_text=True)
     assert outbox() == []
+
+
+def test_send_due_works_in_short_batches_and_skips_refused_messages(
+    app_ctx, runner, attended_session, outbox, monkeypatch
+):
+    import trainer.evaluations.cli as cli_module
+    import trainer.evaluations.sending as module
+    from trainer.mail import send_mail
+
+    training_session = attended_session(emails=("b1@test.fr", "b2@test.fr", "refus@test.fr", "b4@test.fr"))
+    _close(training_session)  # the four hot links go out today
+    assert len(outbox()) == 4
+
+    def picky(to, *args, **kwargs):
+        if to == "refus@test.fr":
+            raise OSError("mailbox unavailable")
+        return send_mail(to, *args, **kwargs)
+
+    monkeypatch.setattr(module, "send_mail", picky)
+    monkeypatch.setattr(cli_module, "BATCH", 1)
+    cold_due = date(2026, 3, 11) + timedelta(days=90)
+    result = runner.invoke(args=["evaluations", "send-due", "--date", cold_due.isoformat()])
+    # 3 cold follow-ups sent one per batch; the refused one is tried once and reported (no
+    # endless loop), and stays unsent for the next run.
+    assert result.exit_code == 1, result.output
+    assert "3 à froid" in result.output and "échecs : 1" in result.output
+    assert "partiront au prochain passage" in result.output
+    cold = [i for i in _invitations(training_session) if i.phase == Phase.cold]
+    assert sum(1 for i in cold if i.sent_at) == 3

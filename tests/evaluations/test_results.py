@@ -100,7 +100,7 @@ def test_from_five_responses_rates_chart_table_and_comments_are_shown(app, sign_
 
 def test_response_rate_is_responses_over_invited(app, app_ctx, sign_in_as, evaluated, outbox):
     from trainer.db_types import now_utc
-    from trainer.evaluations.invitations import open_session_evaluations
+    from trainer.evaluations.sending import open_session_evaluations
 
     training_session = evaluated(hot=2, emails=("a@test.fr", "b@test.fr", "c@test.fr", None))
     open_session_evaluations(training_session, now=now_utc())

@@ -1,7 +1,7 @@
 """Evaluations: questionnaires, personal links, the participant form and the results."""
 
 from trainer.evaluations import manage, paper, public  # noqa: F401  (routes on bp)
-from trainer.evaluations.invitations import on_session_closed
+from trainer.evaluations.sending import on_session_closed
 from trainer.evaluations.views import bp
 from trainer.signals import session_closed
 

@@ -8,9 +8,10 @@ import click
 from flask.cli import AppGroup
 
 from trainer.database import write_intent
-from trainer.evaluations.invitations import send_due
+from trainer.evaluations.sending import SendReport, send_due
 from trainer.extensions import db
 
+BATCH = 50
 evaluations_cli = AppGroup("evaluations", help="Évaluations : invitations et rappels.")
 
 
@@ -27,9 +28,15 @@ def send_due_command(on: datetime | None) -> None:
     now = datetime.now(UTC)
     if on is not None:
         now = datetime.combine(date(on.year, on.month, on.day), now.timetz())
-    with write_intent():
-        report = send_due(now)
-        db.session.commit()
+    report = SendReport()
+    while True:
+        # One short write transaction per batch: web requests keep getting the SQLite lock.
+        with write_intent():
+            batch = send_due(now, limit=BATCH, exclude=report.failed_ids)
+            db.session.commit()
+        report.add(batch)
+        if batch.attempted < BATCH:
+            break
     click.echo(f"Évaluations — {report.summary()}.")
     if report.failed:
         raise click.ClickException(

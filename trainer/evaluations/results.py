@@ -20,7 +20,7 @@ from trainer.evaluations.models import (
     Question,
     QuestionKind,
 )
-from trainer.evaluations.services import INDICATOR_LABELS
+from trainer.evaluations.services import INDICATOR_LABELS, rate
 from trainer.extensions import db
 from trainer.kits.models import Kit
 from trainer.people.models import Person
@@ -47,9 +47,8 @@ class PhaseCounts:
 
     @property
     def response_rate(self) -> float | None:
-        if not self.invited:
-            return None
-        return round(min(100.0, 100 * self.responses / self.invited), 1)
+        """Responses / invited, one decimal (paper answers can exceed the invited: capped at 100)."""
+        return rate(min(self.responses, self.invited), self.invited)
 
 
 @dataclass

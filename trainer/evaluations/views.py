@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from trainer.auth.models import Role
 from trainer.auth.permissions import require_role
 from trainer.db_types import now_utc
-from trainer.evaluations import charts, invitations, services
+from trainer.evaluations import charts, sending, services
 from trainer.evaluations import results as result_data
 from trainer.evaluations.models import EvaluationResponse, Phase
 from trainer.evaluations.services import IndicatorRates, RateFilters
@@ -122,7 +122,7 @@ def invite(session_id: int) -> Response:
     if training_session.status not in HELD_STATUSES:
         flash("Les invitations partent une fois la session réalisée ou clôturée.", "error")
         return redirect(url_for("evaluations.session_results", session_id=session_id))
-    report = invitations.open_session_evaluations(training_session, now=now_utc(), actor=current_user)
+    report = sending.open_session_evaluations(training_session, now=now_utc(), actor=current_user)
     db.session.commit()
     sent = report.sent["hot"]
     message = f"{sent} invitation{'s' if sent > 1 else ''} envoyée{'s' if sent > 1 else ''} par courriel."
