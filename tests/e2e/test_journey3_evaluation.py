@@ -74,6 +74,7 @@ def test_journey3_evaluation_on_a_phone(phone_page, make_session, make_person, o
     # A second tab on the same link, as when someone opens the e-mail twice.
     second = page.context.new_page()
     second.goto(_path(link))
+    check_page(second)
 
     # Submitting without the required answers: French messages, what was typed is kept.
     page.get_by_label("Vos commentaires et suggestions").fill("Des cas pratiques très parlants.")
@@ -182,6 +183,7 @@ def test_coordinator_reads_the_results_and_edits_a_questionnaire(page, make_sess
     make_user("coordinator", email="e2e.coordination@test.fr")
 
     sign_in(page, "e2e.coordination@test.fr")
+    check_page(page)
     page.get_by_role("link", name="Évaluations").first.click()
     check_page(page)
     assert page.get_by_role("heading", name="Résultats des évaluations").is_visible()

@@ -52,13 +52,8 @@ class QuestionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.indicator.set_choices([(i.value, INDICATOR_LABELS[i]) for i in Indicator])
 
-    def validate_kind(self, field) -> None:
-        if field.data not in {kind.value for kind in QuestionKind}:
-            raise ValidationError("Choisissez un type de réponse dans la liste.")
-
     def validate_indicator(self, field) -> None:
-        if field.data and field.data not in {i.value for i in Indicator}:
-            raise ValidationError("Choisissez un indicateur dans la liste.")
+        # The select itself refuses values outside its choices; this is the cross-field rule.
         if field.data and self.kind.data != QuestionKind.scale4.value:
             raise ValidationError("Un indicateur ne se mesure qu'avec une échelle de 1 à 4.")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -59,8 +59,11 @@ def qr_sheet(session_id: int) -> str | Response:
         context = {"training_session": training_session, "phase": phase, "cards": cards}
         if request.form.get("format") == "pdf":
             pdf = render_pdf("evaluations/pdf/qr_sheet.html", **context)
-            return _pdf(pdf, f"qr-evaluation-{training_session.reference}.pdf")
-        return render_template("evaluations/qr_sheet.html", **context)
+            response = _pdf(pdf, f"qr-evaluation-{training_session.reference}.pdf")
+        else:
+            response = make_response(render_template("evaluations/qr_sheet.html", **context))
+        response.headers["Cache-Control"] = "no-store"  # personal links: keep them out of caches
+        return response
     return render_template("evaluations/qr_form.html", form=form, training_session=training_session)
 
 
