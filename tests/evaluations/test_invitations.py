@@ -237,3 +237,14 @@ def test_send_due_works_in_short_batches_and_skips_refused_messages(
     assert "partiront au prochain passage" in result.output
     cold = [i for i in _invitations(training_session) if i.phase == Phase.cold]
     assert sum(1 for i in cold if i.sent_at) == 3
+
+
+def test_send_due_explains_a_bad_date_or_a_missing_public_address(app, runner):
+    bad = runner.invoke(args=["evaluations", "send-due", "--date", "31/02/2026"])
+    assert bad.exit_code == 1 and "Date invalide" in bad.output and "AAAA-MM-JJ" in bad.output
+    base = app.config.pop("PUBLIC_BASE_URL")
+    try:
+        missing = runner.invoke(args=["evaluations", "send-due"])
+    finally:
+        app.config["PUBLIC_BASE_URL"] = base
+    assert missing.exit_code == 1 and "PUBLIC_BASE_URL" in missing.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from trainer.database import write_intent
@@ -19,15 +20,24 @@ evaluations_cli = AppGroup("evaluations", help="Évaluations : invitations et ra
 @click.option(
     "--date",
     "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help="Jour à considérer comme aujourd'hui (AAAA-MM-JJ) ; par défaut, aujourd'hui.",
 )
-def send_due_command(on: datetime | None) -> None:
+def send_due_command(on: str | None) -> None:
     """Send the invitations that are due (cold follow-ups) and the reminders. Safe to run twice."""
+    if not (current_app.config.get("PUBLIC_BASE_URL") or current_app.config.get("SERVER_NAME")):
+        raise click.ClickException(
+            "Définissez PUBLIC_BASE_URL (l'adresse publique de la plateforme, par exemple "
+            "https://formations.exemple.fr) : les liens envoyés par courriel en dépendent."
+        )
     now = datetime.now(UTC)
     if on is not None:
-        now = datetime.combine(date(on.year, on.month, on.day), now.timetz())
+        try:
+            now = datetime.combine(date.fromisoformat(on.strip()), now.timetz())
+        except ValueError:
+            raise click.ClickException(
+                f"Date invalide : « {on} ». Attendu : AAAA-MM-JJ, par exemple 2026-06-30."
+            ) from None
     report = SendReport()
     while True:
         # One short write transaction per batch: web requests keep getting the SQLite lock.

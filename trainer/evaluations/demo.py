@@ -135,6 +135,8 @@ def _cold(
         if send and answered_on <= today and rng.random() < 0.5:
             invitation.submitted_at = _at(answered_on, 18)
             db.session.add(_response(rng, cold, registration, answered_on, ResponseSource.online))
+        elif send and due_on + timedelta(days=7) <= today:
+            invitation.reminded_at = _at(due_on + timedelta(days=7))  # as the daily job would have
 
 
 def _completed(training_session: TrainingSession) -> list[Registration]:
