@@ -24,6 +24,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import NumberRange, ValidationError
+from wtforms.widgets import TextInput
 
 from trainer.forms import CodeSelectField, choices, email_format, max_length, optional, required
 from trainer.sessions.models import SESSION_STATUS_LABELS, SessionMode, SessionStatus
@@ -34,6 +35,13 @@ DATE_HINT = "Format attendu : jj/mm/aaaa."
 
 class CommaDecimalField(DecimalField):
     """A decimal that also accepts the French decimal comma (``3,5``)."""
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format(self.data.normalize(), "f").replace(".", ",")
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0].strip():
@@ -113,6 +121,7 @@ class SessionForm(FlaskForm):
             NumberRange(min=Decimal("0.25"), max=1000, message="Entre 0,25 et 1 000 heures."),
         ],
         description="Laissez vide pour la calculer à partir des créneaux.",
+        render_kw={"inputmode": "decimal"},
     )
     mode = RadioField(
         "Modalité",
