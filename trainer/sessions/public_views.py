@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from trainer.auth.permissions import public
 from trainer.extensions import db, limiter
 from trainer.mail import send_mail
-from trainer.sessions import form_data
+from trainer.sessions import choices
 from trainer.sessions.forms import SelfRegistrationForm
 from trainer.sessions.models import RegistrationSource, RegistrationStatus, SessionStatus, TrainingSession
 from trainer.sessions.registrations import (
@@ -60,10 +60,10 @@ def self_register(reference: str):
             "sessions/public/closed.html", training_session=training_session, participant_page=True
         )
     form = SelfRegistrationForm()
-    form.profession_code.set_choices(form_data.profession_pairs())
-    form.department_code.set_choices(form_data.department_pairs())
+    form.profession_code.set_choices(choices.profession_pairs())
+    form.department_code.set_choices(choices.department_pairs())
     is_referent_training = training_session.session_type_code == "referent_training"
-    form.referent_type_code.set_choices(form_data.referent_type_pairs())
+    form.referent_type_code.set_choices(choices.referent_type_pairs())
     if not is_referent_training:
         del form.referent_type_code
     if form.validate_on_submit():

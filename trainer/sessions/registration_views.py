@@ -12,7 +12,7 @@ from trainer.auth.models import Role
 from trainer.auth.permissions import require_role
 from trainer.extensions import db
 from trainer.referential.services import ReferenceLookup
-from trainer.sessions import attendee_export, form_data
+from trainer.sessions import attendee_export, choices
 from trainer.sessions.forms import PasteForm, RegistrationForm
 from trainer.sessions.models import Registration, RegistrationSource, RegistrationStatus
 from trainer.sessions.paste import PasteError, parse_attendee_lines, register_pasted
@@ -36,9 +36,9 @@ def _status_note(registration: Registration) -> str:
 def add_registration(session_id: int):
     training_session = get_session_or_404(session_id)
     form = RegistrationForm()
-    form.profession_code.set_choices(form_data.profession_pairs())
-    form.department_code.set_choices(form_data.department_pairs())
-    form.referent_type_code.set_choices(form_data.referent_type_pairs())
+    form.profession_code.set_choices(choices.profession_pairs())
+    form.department_code.set_choices(choices.department_pairs())
+    form.referent_type_code.set_choices(choices.referent_type_pairs())
     if form.validate_on_submit():
         attendee = AttendeeInput(
             last_name=form.last_name.data,
@@ -124,10 +124,11 @@ def cancel_registration_view(session_id: int, registration_id: int):
     return redirect(url_for("sessions.detail", session_id=session_id, _anchor="inscriptions"))
 
 
-@bp.route("/sessions/<int:session_id>/inscriptions.csv", defaults={"extension": "csv"})
-@bp.route("/sessions/<int:session_id>/inscriptions.xlsx", defaults={"extension": "xlsx"})
+@bp.route("/sessions/<int:session_id>/inscriptions.<extension>")
 @require_role(Role.coordinator)
 def export_registrations(session_id: int, extension: str):
+    if extension not in ("csv", "xlsx"):
+        abort(404)
     training_session = get_session_or_404(session_id)
     headers, rows = attendee_export.attendee_rows(training_session)
     excel = extension == "csv" and request.args.get("format") == "excel"
