@@ -35,7 +35,13 @@ def schedule_data(app_ctx, make_user, make_person):
 
     sync_kits()
     db.session.commit()
-    make_person(first_name="Fanny", last_name="Formatrice", email="fanny@exemple.fr", profession="trainer", trainer=True)
+    make_person(
+        first_name="Fanny",
+        last_name="Formatrice",
+        email="fanny@exemple.fr",
+        profession="trainer",
+        trainer=True,
+    )
     make_user("coordinator", email="e2e.coordination@test.fr")
     db.session.rollback()  # hold no transaction while the browser writes through the live server
 
@@ -87,7 +93,9 @@ def test_coordinator_schedules_a_session_and_registers_attendees(page, phone_pag
     page.get_by_label("Liste des personnes").fill("Durand;Alice;pas-une-adresse;Infirmière\n" + ATTENDEES)
     page.get_by_role("button", name="Inscrire ces personnes").click()
     check_page(page)
-    assert page.get_by_text("Ligne 1 : « pas-une-adresse » n'est pas une adresse électronique valide").is_visible()
+    assert page.get_by_text(
+        "Ligne 1 : « pas-une-adresse » n'est pas une adresse électronique valide"
+    ).is_visible()
     page.get_by_label("Liste des personnes").fill(ATTENDEES)
     page.get_by_role("button", name="Inscrire ces personnes").click()
     page.wait_for_load_state()

@@ -202,3 +202,19 @@ def test_export_holds_everything_on_the_person(app_ctx, make_person, make_sessio
     import json
 
     json.dumps(data)  # serialisable as is
+
+
+def test_renewal_reminders_are_sent_once(app, app_ctx, make_person, runner, outbox):
+    soon = make_person(first_name="Soon", email="soon@test.fr", trainer=True)
+    later = make_person(first_name="Later", email="later@test.fr", trainer=True)
+    soon.trainer_profile.qualified_on = date.today() - timedelta(days=700)
+    soon.trainer_profile.expires_on = date.today() + timedelta(days=20)
+    later.trainer_profile.expires_on = date.today() + timedelta(days=200)
+    db.session.commit()
+    db.session.remove()
+    result = runner.invoke(args=["people", "remind-renewals", "--days", "60"])
+    assert result.exit_code == 0 and "1 rappel(s) envoyé(s)." in result.output
+    (mail,) = outbox()
+    assert mail["To"] == "soon@test.fr" and "expire le" in mail.get_content()
+    again = runner.invoke(args=["people", "remind-renewals"])
+    assert "0 rappel(s)" in again.output and len(outbox()) == 1

@@ -334,11 +334,14 @@ def update_session(training_session: TrainingSession, data: SessionInput, *, act
 
     data = replace(data, reference=(data.reference or "").strip() or training_session.reference)
     slots = _validate(data, training_session)
+    old_capacity = training_session.capacity
     _apply_slots(training_session, slots)
     _apply(training_session, data, slots)
     training_session.reference = data.reference
     db.session.flush()
-    registrations.fill_free_seats(training_session, actor=actor)
+    if old_capacity is not None and (data.capacity is None or data.capacity > old_capacity):
+        # New seats go to the waiting list first; otherwise the status chosen in the form stands.
+        registrations.fill_free_seats(training_session, actor=actor)
     recompute_completion([training_session.id])
     audit.record(
         "session.update",
