@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from trainer.attendance.completion import recompute_completion
 from trainer.referential.services import ReferenceLookup
-from trainer.sessions.models import RegistrationSource, TrainingSession
+from trainer.sessions.models import RegistrationSource, RegistrationStatus, TrainingSession
 from trainer.sessions.registrations import AlreadyRegistered, AttendeeInput, register_attendee
 from trainer.text import normalise, normalise_email
 
@@ -142,7 +142,7 @@ def register_pasted(training_session: TrainingSession, lines: list[ParsedLine], 
         except AlreadyRegistered as exc:
             result.already.append(exc.registration.person.full_name)
             continue
-        if registration.status.value == "registered":
+        if registration.status == RegistrationStatus.registered:
             result.registered += 1
         else:
             result.waiting += 1
