@@ -53,6 +53,10 @@ def test_coordinator_schedules_a_session_and_registers_attendees(page, phone_pag
     check_page(page)
     page.get_by_role("link", name="Nouvelle session").click()
     check_page(page)
+    page.get_by_role("button", name="Enregistrer la session").click()  # nothing typed yet
+    page.wait_for_load_state()
+    check_page(page)  # the error summary and fields in error are accessible too
+    assert page.get_by_role("heading", name="Le formulaire contient des erreurs").is_visible()
 
     page.locator("#title").fill("Anna : repérer et accompagner les victimes")
     page.locator("#session_type_code").select_option(label="Formation directe")
@@ -63,6 +67,7 @@ def test_coordinator_schedules_a_session_and_registers_attendees(page, phone_pag
     page.locator("#slots-0-starts_at").fill("09:00")
     page.locator("#slots-0-ends_at").fill("12:30")
     page.get_by_role("button", name="Ajouter un créneau").click()  # JavaScript adds the row in place
+    assert page.evaluate("document.activeElement.id") == "slots-1-on"  # keyboard users land in it
     page.locator("#slots-1-on").fill(day.isoformat())
     page.locator("#slots-1-starts_at").fill("13:30")
     page.locator("#slots-1-ends_at").fill("17:00")

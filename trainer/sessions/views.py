@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+import smtplib
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,9 +14,8 @@ from trainer.auth.models import Role
 from trainer.auth.permissions import require_role
 from trainer.extensions import db
 from trainer.mail import send_mail
-from trainer.pagination import page_arg
 from trainer.sessions import form_data, links, queries, services
-from trainer.sessions.forms import CancelSessionForm, SessionFilterForm, SessionForm
+from trainer.sessions.forms import CancelSessionForm, SessionForm
 from trainer.sessions.models import (
     Registration,
     RegistrationStatus,
@@ -25,88 +25,11 @@ from trainer.sessions.models import (
 )
 
 bp = Blueprint("sessions", __name__)
-
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
-def read_filters() -> tuple[SessionFilterForm, queries.SessionFilters]:
-    """The filters of the query string; a value that does not validate is shown in error and ignored."""
-    form = SessionFilterForm(request.args)
-    form_data.fill_filter_choices(form)
-    form.validate()
-
-    def ok(field):
-        return field.data if field.data and not field.errors else None
-
-    status = ok(form.statut)
-    filters = queries.SessionFilters(
-        search=(ok(form.q) or "").strip(),
-        starts_from=ok(form.du),
-        starts_until=ok(form.au),
-        department_code=ok(form.departement),
-        kit_id=int(ok(form.outil)) if ok(form.outil) else None,
-        session_type_code=ok(form.type),
-        status=SessionStatus(status) if status else None,
-        trainer_id=int(ok(form.formateur)) if ok(form.formateur) else None,
-    )
-    return form, filters
+log = logging.getLogger(__name__)
 
 
 def get_session_or_404(session_id: int) -> TrainingSession:
     return db.get_or_404(TrainingSession, session_id)
-
-
-@bp.route("/sessions/", endpoint="list")
-@require_role(Role.coordinator)
-def session_list() -> str:
-    form, filters = read_filters()
-    page = db.paginate(queries.filtered_sessions(filters), page=page_arg(), per_page=25, error_out=False)
-    figures = queries.figures_by_session([s.id for s in page.items])
-    return render_template("sessions/list.html", page=page, form=form, filters=filters, figures=figures)
-
-
-@bp.route("/sessions/calendrier", endpoint="calendar")
-@require_role(Role.coordinator)
-def month_view() -> str:
-    form, filters = read_filters()
-    today = date.today()
-    raw = request.args.get("mois", "")
-    try:
-        year, month = (int(part) for part in raw.split("-", 1)) if raw else (today.year, today.month)
-        first = date(year, month, 1)
-        if not 1900 <= year <= 2200:
-            raise ValueError
-    except ValueError:
-        flash("Mois inconnu : indiquez-le sous la forme AAAA-MM (par exemple 2026-03).", "warning")
-        first = date(today.year, today.month, 1)
-    weeks = queries.month_calendar(first.year, first.month, filters)
-    previous = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
-    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return render_template(
-        "sessions/calendar.html",
-        weeks=weeks,
-        first=first,
-        month_label=f"{MONTHS[first.month - 1]} {first.year}",
-        previous=previous,
-        following=following,
-        form=form,
-        filters=filters,
-        today=today,
-        args={key: value for key, value in request.args.items() if key not in ("mois", "page")},
-    )
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -266,6 +189,24 @@ def edit(session_id: int):
     )
 
 
+def _notify_cancellation(training_session: TrainingSession, recipients, reason: str) -> int:
+    sent = 0
+    for email, first_name in recipients:
+        text = render_template(
+            "sessions/emails/cancelled.txt",
+            training_session=training_session,
+            first_name=first_name,
+            reason=reason,
+        )
+        try:
+            send_mail(email, f"Session annulée : {training_session.title}", text)
+        except (OSError, smtplib.SMTPException):
+            log.exception("cancellation notice not sent for session %s", training_session.id)
+            continue
+        sent += 1
+    return sent
+
+
 @bp.route("/sessions/<int:session_id>/annuler", methods=["GET", "POST"])
 @require_role(Role.coordinator)
 def cancel(session_id: int):
@@ -279,30 +220,23 @@ def cancel(session_id: int):
         except services.SessionError as exc:
             form.form_errors.extend(exc.messages)
         else:
-            sent = 0
-            if form.notify.data:
-                for registration in to_notify:
-                    if registration.person.email:
-                        send_mail(
-                            registration.person.email,
-                            f"Session annulée : {training_session.title}",
-                            render_template(
-                                "sessions/emails/cancelled.txt",
-                                training_session=training_session,
-                                person=registration.person,
-                                reason=form.reason.data or "",
-                            ),
-                        )
-                        sent += 1
-            db.session.commit()
+            recipients = [
+                (r.person.email, r.person.first_name)
+                for r in to_notify
+                if form.notify.data and r.person.email
+            ]
+            db.session.commit()  # the cancellation stands even if a message cannot be sent
+            sent = _notify_cancellation(training_session, recipients, form.reason.data or "")
             flash(
                 f"La session {training_session.reference} est annulée."
                 + (f" {sent} personne(s) prévenue(s) par courriel." if sent else ""),
                 "success",
             )
+            if sent < len(recipients):
+                flash(f"{len(recipients) - sent} courriel(s) n'ont pas pu être envoyés.", "warning")
             return redirect(url_for("sessions.detail", session_id=session_id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("sessions/cancel.html", form=form, training_session=training_session), status
 
 
-from trainer.sessions import public_views, registration_views  # noqa: E402, F401  (routes on bp)
+from trainer.sessions import list_views, public_views, registration_views  # noqa: E402, F401  (routes on bp)
