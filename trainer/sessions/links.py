@@ -44,6 +44,7 @@ def area_links(training_session: TrainingSession) -> list[AreaLink]:
             ("attendance.grid", "Présences", "fr-icon-checkbox-line", None),
             ("attendance.sheet_pdf", "Feuille d'émargement (PDF)", "fr-icon-file-pdf-line", None),
         ]
+    wanted.append(("attendance.summary", "Bilan et attestations", "fr-icon-file-text-line", None))
     if training_session.status in (SessionStatus.open, SessionStatus.full, SessionStatus.held):
         wanted.append(
             (
