@@ -11,14 +11,6 @@ from trainer.extensions import db
 from trainer.sessions.services import SessionInput, SlotInput
 
 
-@pytest.fixture(autouse=True)
-def _reads_do_not_lock():
-    """See tests/people/conftest.py: reset the SQLite write intent a previous POST left set."""
-    from trainer.database import _write_intent
-
-    _write_intent.set(False)
-
-
 @pytest.fixture
 def kits(app_ctx):
     from trainer.kits.models import Kit

@@ -28,9 +28,12 @@ def test_create_computes_dates_hours_reference_and_audience_order(app_ctx, kits,
     assert [k.slug for k in created.kits] == ["anna"] and created.trainers == [trainer]
     second = services.create_session(session_input(title="Deuxième"), actor="test")
     assert second.reference == "2026-62-0002"
-    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.object_id == str(created.id))) == (
-        "session.create"
-    )
+    logged = db.session.scalars(
+        sa.select(AuditEntry.action).where(
+            AuditEntry.object_type == "training_sessions", AuditEntry.object_id == str(created.id)
+        )
+    ).all()
+    assert logged == ["session.create"]
 
 
 def test_hours_typed_by_hand_win_over_the_slots(app_ctx):
