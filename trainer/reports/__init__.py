@@ -1,0 +1,1 @@
+"""Reports: definitions in ``reports/``, one engine, dashboard, downloads, CLI."""
