@@ -16,7 +16,7 @@ from flask import current_app
 
 from trainer.extensions import db
 from trainer.reports.dimensions import Dimension
-from trainer.reports.facts import EA, ER, H, P, R, S, FactQuery, NotApplicable
+from trainer.reports.facts import EA, ER, FactQuery, H, NotApplicable, P, R, S
 from trainer.reports.filters import ReportFilters
 
 INDICATORS = ("satisfaction", "knowledge", "practice")
