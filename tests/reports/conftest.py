@@ -257,3 +257,27 @@ def history(app_ctx, make_session, make_person) -> History:
 @pytest.fixture
 def manager_62(login_as):
     return login_as("manager", email="responsable62@test.fr", scope_department_code="62")
+
+
+@pytest.fixture(autouse=True)
+def _one_context_per_request(app):
+    """Requests made while a test holds an app context share its ``g`` and database session.
+    Do what production's per-request context does: forget the signed-in user when a request
+    starts, end its transaction (and SQLite write intent) when it finishes, so clients never mix
+    and no lock outlives a request."""
+    from flask import g, request_finished, request_started
+
+    from trainer.database import _write_intent
+
+    def start(sender, **extra):
+        g.pop("_login_user", None)
+
+    def finish(sender, **extra):
+        db.session.rollback()
+        _write_intent.set(False)
+
+    request_started.connect(start, app)
+    request_finished.connect(finish, app)
+    yield
+    request_started.disconnect(start, app)
+    request_finished.disconnect(finish, app)

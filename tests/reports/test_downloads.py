@@ -109,7 +109,18 @@ def test_cli_gives_the_same_figures(history, runner, tmp_path):
 
     out = tmp_path / "profession.json"
     result = runner.invoke(
-        args=["report", "trained-by-profession", "--format", "json", "--from", "2025-01-01", "--to", "2025-12-31", "--output", str(out)]
+        args=[
+            "report",
+            "trained-by-profession",
+            "--format",
+            "json",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+            "--output",
+            str(out),
+        ]
     )
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text())
@@ -118,7 +129,9 @@ def test_cli_gives_the_same_figures(history, runner, tmp_path):
     assert tuple(rows["nurse"][3:7]) == BY_PROFESSION_2025["nurse"]
 
     xlsx = tmp_path / "kit.xlsx"
-    result = runner.invoke(args=["report", "trained-by-kit", "--format", "xlsx", "--region", "32", "-o", str(xlsx)])
+    result = runner.invoke(
+        args=["report", "trained-by-kit", "--format", "xlsx", "--region", "32", "-o", str(xlsx)]
+    )
     assert result.exit_code == 0, result.output
     assert load_workbook(xlsx).worksheets[0].max_row >= 2
     result = runner.invoke(args=["report", "key-figures", "--format", "pdf"])

@@ -7,7 +7,9 @@ from trainer.forms import CodeSelectField, max_length, required
 
 
 class IssueTokenForm(FlaskForm):
-    user_id = CodeSelectField("Compte responsable", validators=[required("Choisissez un compte.")], empty_label="—")
+    user_id = CodeSelectField(
+        "Compte responsable", validators=[required("Choisissez un compte.")], empty_label="—"
+    )
     name = StringField(
         "Nom du jeton",
         validators=[required("Donnez un nom au jeton."), max_length(120)],

@@ -11,7 +11,11 @@ FILTER_PARAMETERS = (
     ("region", "string", "Code INSEE de la région (ex. 32)."),
     ("department", "string", "Code INSEE du département (ex. 62, 2A, 971)."),
     ("kit", "string", "Identifiant de l'outil pédagogique (ex. anna)."),
-    ("session_type", "string", "train_the_trainer, referent_training, direct_training, awareness, conference."),
+    (
+        "session_type",
+        "string",
+        "train_the_trainer, referent_training, direct_training, awareness, conference.",
+    ),
     ("profession", "string", "Code de profession (ex. nurse)."),
     ("granularity", "string", "trained-by-period : year (défaut) ou month."),
 )
@@ -39,7 +43,9 @@ def openapi_document() -> dict:
         schema = {"type": "string", "format": "date"} if kind == "date" else {"type": kind}
         if name == "granularity":
             schema = {"type": "string", "enum": ["year", "month"]}
-        parameters.append({"name": name, "in": "query", "required": False, "schema": schema, "description": description})
+        parameters.append(
+            {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+        )
     columns = "\n".join(f"- `{d.id}` : {', '.join(d.column_names)}" for d in reports.values())
     return {
         "openapi": "3.0.3",
@@ -61,7 +67,9 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": {
                             "description": "Le rapport.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Report"}}
+                            },
                         },
                         "400": _error("Filtre invalide."),
                         "401": _error("Jeton absent, inconnu ou révoqué."),
@@ -84,7 +92,10 @@ def openapi_document() -> dict:
                             "type": "array",
                             "items": {
                                 "type": "array",
-                                "items": {"nullable": True, "oneOf": [{"type": "string"}, {"type": "number"}]},
+                                "items": {
+                                    "nullable": True,
+                                    "oneOf": [{"type": "string"}, {"type": "number"}],
+                                },
                             },
                         },
                     },

@@ -37,7 +37,9 @@ def issue_token(*, user: User, name: str, actor) -> tuple[ApiToken, str]:
 def revoke_token(token: ApiToken, *, actor) -> None:
     if token.revoked_at is None:
         token.revoked_at = now_utc()
-        audit.record("api_token.revoke", token, actor=actor, summary=f"jeton « {token.name} » de {token.user.email}")
+        audit.record(
+            "api_token.revoke", token, actor=actor, summary=f"jeton « {token.name} » de {token.user.email}"
+        )
     db.session.flush()
 
 

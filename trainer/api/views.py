@@ -61,7 +61,9 @@ def openapi() -> Response:
 
 def _managers():
     return db.session.execute(
-        sa.select(User.id, User.email).where(User.role == Role.manager, User.is_active_account).order_by(User.email)
+        sa.select(User.id, User.email)
+        .where(User.role == Role.manager, User.is_active_account)
+        .order_by(User.email)
     ).all()
 
 
@@ -84,7 +86,9 @@ def tokens() -> str | Response:
             form = IssueTokenForm(formdata=None)
             form.user_id.set_choices(_managers())
             flash(f"Jeton « {token.name} » délivré à {user.email}.", "success")
-    listed = db.session.scalars(sa.select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()
+    listed = db.session.scalars(
+        sa.select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
     # The raw token is in this response only: it is never stored, nor put in the session cookie.
     response = render_template("api/tokens.html", form=form, tokens=listed, raw=raw)
     return response

@@ -66,7 +66,13 @@ def render_svg(data: ChartData) -> bytes:
         axes.xaxis.grid(True, color="#dddddd")
     else:
         bars = axes.bar(range(len(labels)), data.values, color=BLUE)
-        axes.set_xticks(range(len(labels)), labels, fontsize=9, rotation=30 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center")
+        axes.set_xticks(
+            range(len(labels)),
+            labels,
+            fontsize=9,
+            rotation=30 if len(labels) > 6 else 0,
+            ha="right" if len(labels) > 6 else "center",
+        )
         axes.yaxis.grid(True, color="#dddddd")
     axes.set_axisbelow(True)
     axes.bar_label(bars, labels=[_format(v) for v in data.values], fontsize=8, padding=2)

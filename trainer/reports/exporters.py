@@ -114,7 +114,10 @@ def to_xlsx(sheets: list[Sheet]) -> bytes:
             worksheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
         for index, column_type in enumerate(sheet.types, start=1):
             number_format = {"rate": "0.0", "date": "DD/MM/YYYY"}.get(column_type)
-            widest = max([len(str(sheet.columns[index - 1]))] + [len(str(r[index - 1] or "")) for r in sheet.rows[:200]])
+            widest = max(
+                [len(str(sheet.columns[index - 1]))]
+                + [len(str(r[index - 1] or "")) for r in sheet.rows[:200]]
+            )
             worksheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, widest + 2))
             for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 if isinstance(cell.value, date):

@@ -22,7 +22,9 @@ class FiltersForm(FlaskForm):
         csrf = False
 
     year = CodeSelectField("Année", validators=[optional()], empty_label="Toutes")
-    date_from = DateField("Du", name="from", validators=[optional()], description="Première date de la session")
+    date_from = DateField(
+        "Du", name="from", validators=[optional()], description="Première date de la session"
+    )
     date_to = DateField("Au", name="to", validators=[optional()])
     region = CodeSelectField("Région", validators=[optional()], empty_label="Toutes")
     department = CodeSelectField("Département", validators=[optional()], empty_label="Tous")
@@ -35,12 +37,16 @@ class FiltersForm(FlaskForm):
         today = date.today()
         self.year.set_choices([(str(y), str(y)) for y in range(today.year + 1, FIRST_YEAR - 1, -1)])
         regions = sa.select(Region.code, Region.name).order_by(Region.name)
-        departments = sa.select(Department.code, Department.code + " – " + Department.name).order_by(Department.code)
+        departments = sa.select(Department.code, Department.code + " – " + Department.name).order_by(
+            Department.code
+        )
         if scope.department_code:
             departments = departments.where(Department.code == scope.department_code)
             regions = regions.where(
                 Region.code
-                == sa.select(Department.region_code).where(Department.code == scope.department_code).scalar_subquery()
+                == sa.select(Department.region_code)
+                .where(Department.code == scope.department_code)
+                .scalar_subquery()
             )
         elif scope.region_code:
             departments = departments.where(Department.region_code == scope.region_code)
@@ -49,7 +55,9 @@ class FiltersForm(FlaskForm):
         self.department.set_choices(db.session.execute(departments).all())
         self.kit.set_choices(db.session.execute(sa.select(Kit.slug, Kit.title).order_by(Kit.title)).all())
         self.session_type.set_choices(
-            db.session.execute(sa.select(SessionType.code, SessionType.label).order_by(SessionType.position)).all()
+            db.session.execute(
+                sa.select(SessionType.code, SessionType.label).order_by(SessionType.position)
+            ).all()
         )
         self.profession.set_choices(
             db.session.execute(sa.select(Profession.code, Profession.label).order_by(Profession.label)).all()

@@ -68,7 +68,9 @@ def describe_filters(filters: ReportFilters) -> list[tuple[str, str]]:
     scope = filters.scope
     if scope.department_code:
         department = db.session.get(Department, scope.department_code)
-        described.append(("Périmètre du compte", f"Département {department.display_name if department else ''}"))
+        described.append(
+            ("Périmètre du compte", f"Département {department.display_name if department else ''}")
+        )
     elif scope.region_code:
         region = db.session.get(Region, scope.region_code)
         described.append(("Périmètre du compte", f"Région {region.name if region else ''}"))
@@ -84,7 +86,9 @@ class Download:
     filename: str
 
 
-def export_report(report_id: str, fmt: str, filters: ReportFilters, *, actor, channel: str = "web") -> Download:
+def export_report(
+    report_id: str, fmt: str, filters: ReportFilters, *, actor, channel: str = "web"
+) -> Download:
     """Produce a download and record it in the audit log (a bulk read). Flushes, never commits."""
     if fmt not in exporters.FORMATS:
         raise ReportError(f"Format « {fmt[:20]} » inconnu : csv, csv-excel, xlsx, pdf ou json.")
@@ -131,6 +135,7 @@ def report_pdf(result: ReportResult) -> bytes:
         filters=describe_filters(result.filters),
         chart=charts.chart_uri(result),
         rows=display_rows(result),
+        landscape=len(result.columns) > 7,
     )
 
 

@@ -155,7 +155,9 @@ def public_page() -> str:
 
 @bp.errorhandler(ReportError)
 def _report_error(error: ReportError):
-    return render_template("errors/error.html", code=400, title="Rapport", message=str(error), max_size=0), 400
+    return render_template(
+        "errors/error.html", code=400, title="Rapport", message=str(error), max_size=0
+    ), 400
 
 
 @bp.app_template_filter("report_cell")
