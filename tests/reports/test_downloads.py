@@ -40,7 +40,7 @@ def test_csv_download(history, login_as):
     assert not response.data.startswith(b"\xef\xbb\xbf")
     rows = _csv_rows(response.data)
     assert rows[0] == ["indicator", "value"]
-    found = {name: value for name, value in rows[1:]}
+    found = dict(rows[1:])
     assert found == {k: "" if v is None else str(v) for k, v in EXPECTED_2025.items()}
     assert _audited()[-1].object_id == "key-figures"
 

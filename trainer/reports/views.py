@@ -66,7 +66,7 @@ def dashboard() -> str:
         key_rows=services.display_rows(key_figures),
         panels=panels,
         rates=rates,
-        reports=[d for d in definitions().values()],
+        reports=list(definitions().values()),
         downloads=DOWNLOADS,
         year=(filters.date_from or date.today()).year,
     )
