@@ -271,6 +271,7 @@ def _one_context_per_request(app):
 
     def start(sender, **extra):
         g.pop("_login_user", None)
+        db.session.rollback()  # a fresh snapshot: see what other sessions committed
 
     def finish(sender, **extra):
         db.session.rollback()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
@@ -37,6 +37,7 @@ def test_numbers_stay_numbers(number):
     assert neutralise(number) == number and type(neutralise(number)) is type(number)
 
 
+@settings(deadline=None, max_examples=60)  # saving a workbook takes tens of milliseconds
 @given(st.text())
 def test_openpyxl_accepts_every_neutralised_text(text):
     workbook = Workbook()
