@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, FieldList, Form, FormField, IntegerField, StringField
 from wtforms.validators import NumberRange, ValidationError
+from wtforms.widgets import TextInput
 
 from trainer.forms import CodeSelectField, max_length, optional, required
 
@@ -57,6 +58,8 @@ class DeclarationForm(FlaskForm):
             NumberRange(min=0.25, max=1000, message="Une durée entre 0,25 et 1 000 heures."),
         ],
         description="Par exemple 3 ou 3,5.",
+        widget=TextInput(),  # a number input refuses the French decimal comma
+        render_kw={"inputmode": "decimal"},
     )
     trainer_person_id = CodeSelectField(
         "Formateur·rice", validators=[optional()], empty_label="Non renseigné"

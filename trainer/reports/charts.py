@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trainer.reports.engine import ReportResult
 
@@ -15,8 +16,8 @@ MAX_BARS = 30
 @dataclass(frozen=True)
 class ChartData:
     title: str
-    labels: list[str]
-    values: list[float]
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
     kind: str
     value_label: str = ""
 
@@ -43,13 +44,16 @@ def chart_data(result: ReportResult) -> ChartData | None:
     elif chart.kind == "barh":
         pairs = sorted(pairs, key=lambda p: -p[1])
     pairs = pairs[:MAX_BARS]
-    return ChartData(chart.title, [p[0] for p in pairs], [p[1] for p in pairs], chart.kind, chart.value_label)
+    return ChartData(
+        chart.title, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), chart.kind, chart.value_label
+    )
 
 
 def _short(label: str, width: int = 38) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
+@lru_cache(maxsize=64)  # the same chart is drawn for the page and again for its PDF
 def render_svg(data: ChartData) -> bytes:
     """An SVG image of the bars, text drawn as paths (no fonts, no style sheet needed)."""
     from matplotlib.figure import Figure

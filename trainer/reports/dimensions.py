@@ -185,8 +185,6 @@ def _session_rows(filters) -> dict[Key, dict]:
 
 def _query_session_rows(filters) -> dict[Key, dict]:
     q = FactQuery("sessions_all", filters)
-    q.join("session_kits", SK, SK.c.session_id == S.c.id, outer=True)
-    q.join("kits", Kit.__table__, Kit.__table__.c.id == SK.c.kit_id, outer=True)
     keys = [
         S.c.id,
         S.c.reference,
@@ -196,11 +194,18 @@ def _query_session_rows(filters) -> dict[Key, dict]:
         S.c.department_code,
         S.c.status,
     ]
-    statement = q.select(keys, [sa.func.aggregate_strings(Kit.__table__.c.slug, "|").label("kits")])
+    statement = q.select([], keys)
+    # Kits in a second query over the same sessions: no GROUP BY over every session column.
+    kit_table = Kit.__table__
+    kits_of: dict[int, list[str]] = {}
+    kits = sa.select(SK.c.session_id, kit_table.c.slug).join(kit_table, kit_table.c.id == SK.c.kit_id)
+    kits = kits.where(SK.c.session_id.in_(statement.with_only_columns(S.c.id))).order_by(kit_table.c.slug)
+    for session_id, slug in db.session.execute(kits).all():
+        kits_of.setdefault(session_id, []).append(slug)
     rows = {}
-    for session_id, reference, title, type_code, starts_on, department, status, kits in db.session.execute(
+    for session_id, reference, title, type_code, starts_on, department, status in db.session.execute(
         statement
-    ):
+    ).all():
         rows[(session_id,)] = {
             "reference": reference,
             "title": title,
@@ -208,7 +213,7 @@ def _query_session_rows(filters) -> dict[Key, dict]:
             "start_date": starts_on,
             "department": department or "",
             "status": status,
-            "kits": "|".join(sorted(set((kits or "").split("|")) - {""})),
+            "kits": "|".join(kits_of.get(session_id, ())),
             "scope_id": reference,
             "label": f"{reference} — {title}",
             "_order": (starts_on, reference),

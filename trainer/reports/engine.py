@@ -69,6 +69,14 @@ def _sort_key(row: list, columns: list[str], order: tuple[str, ...]):
 def _run_table(definition: ReportDefinition, filters: ReportFilters) -> list[list]:
     measures = [m for m in (_measure_of(c) for c in definition.columns) if m]
     all_rows = bool(definition.extra.get("all_rows"))
+    # Per column: ("measure", name, empty value) or ("label", field); resolved once, not per cell.
+    plan = []
+    for column in definition.columns:
+        measure = _measure_of(column)
+        if measure:
+            plan.append(("measure", measure, value_or_empty({}, measure)))
+        else:
+            plan.append(("label", column.field or column.name, ""))
     rows: list[list] = []
     for dimension_name in definition.dimensions:
         if dimension_name == "year" and filters.granularity == "month":
@@ -79,17 +87,21 @@ def _run_table(definition: ReportDefinition, filters: ReportFilters) -> list[lis
         if all_rows and dimension.universe:
             keys |= set(dimension.universe(filters))
         labels = dimension.labels(keys, filters)
+        nothing: dict = {}
         for key in sorted(keys, key=lambda k: labels[k]["_order"]):
-            row = []
-            for column in definition.columns:
-                measure = _measure_of(column)
-                if measure:
-                    row.append(value_or_empty(values.get(key, {}), measure))
-                elif column.field == "scope":
-                    row.append(dimension_name)
-                else:
-                    row.append(labels[key].get(column.field or column.name, ""))
-            rows.append(row)
+            counted, label = values.get(key, nothing), labels[key]
+            rows.append(
+                [
+                    (
+                        counted.get(name, empty)
+                        if kind == "measure"
+                        else dimension_name
+                        if name == "scope"
+                        else label.get(name, "")
+                    )
+                    for kind, name, empty in plan
+                ]
+            )
     if definition.order:
         columns = definition.column_names
         rows.sort(key=lambda row: _sort_key(row, columns, definition.order))
@@ -97,14 +109,23 @@ def _run_table(definition: ReportDefinition, filters: ReportFilters) -> list[lis
 
 
 def _run_indicators(definition: ReportDefinition, filters: ReportFilters, labels_out: dict) -> list[list]:
+    # Indicators sharing a dimension and a session-type restriction are computed together:
+    # one query per fact table for the whole group, not one per indicator.
+    groups: dict[tuple, set[str]] = {}
+    for indicator in definition.indicators:
+        groups.setdefault((indicator.dimension, indicator.session_types), set()).add(indicator.measure)
+    computed = {
+        group: compute(measures, DIMENSIONS[group[0]] if group[0] else None, filters, group[1])
+        for group, measures in groups.items()
+    }
     rows: list[list] = []
     for indicator in definition.indicators:
-        dimension = DIMENSIONS[indicator.dimension] if indicator.dimension else None
-        values = compute([indicator.measure], dimension, filters, indicator.session_types)
-        if dimension is None:
+        values = computed[(indicator.dimension, indicator.session_types)]
+        if indicator.dimension is None:
             rows.append([indicator.name, value_or_empty(values.get((), {}), indicator.measure)])
             labels_out[indicator.name] = indicator.label or indicator.name
             continue
+        dimension = DIMENSIONS[indicator.dimension]
         keys = {k for k in values if k[0] is not None}
         if dimension.universe:
             keys |= set(dimension.universe(filters))

@@ -61,31 +61,31 @@ def _min_responses() -> int:
     return int(current_app.config.get("MIN_RESPONSES_SHOWN", 5))
 
 
-def _answer_values(dimension: Dimension, filters: ReportFilters, session_types) -> dict[tuple, dict]:
+def _answer_values(dimension: Dimension | None, filters: ReportFilters, session_types) -> dict[tuple, dict]:
     """Rates and average per key: 100 × answers of 3 or 4 / answers, blanks excluded.
 
-    A rate is left empty when fewer than MIN_RESPONSES_SHOWN responses answered that indicator,
-    so nobody can be recognised.
+    Nothing is shown for a key with fewer than MIN_RESPONSES_SHOWN responses, nor a rate
+    resting on fewer answers than that, so nobody can be recognised.
     """
+    minimum = _min_responses()
+    responses = compute(["responses"], dimension, filters, session_types)
     q = FactQuery("answers", filters, session_types)
     keys = dimension.keys(q) if dimension else []
     good = sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0))
-    statement = q.select(
-        [*keys, EA.c.indicator],
-        [good, sa.func.count(EA.c.score), sa.func.sum(EA.c.score), sa.func.count(sa.distinct(ER.c.id))],
-    )
-    per_key: dict[tuple, dict] = defaultdict(lambda: {"_total": 0, "_sum": 0, "_respondents": 0})
-    minimum = _min_responses()
-    for row in db.session.execute(statement):
-        *key, indicator, good_count, total, score_sum, respondents = row
-        values = per_key[tuple(key)]
+    statement = q.select([*keys, EA.c.indicator], [good, sa.func.count(EA.c.score), sa.func.sum(EA.c.score)])
+    per_key: dict[tuple, dict] = defaultdict(lambda: {"_total": 0, "_sum": 0})
+    for row in db.session.execute(statement).all():
+        *key, indicator, good_count, total, score_sum = row
+        key = tuple(key)
+        if responses.get(key, {}).get("responses", 0) < minimum:
+            continue
+        values = per_key[key]
         values["_total"] += total
         values["_sum"] += score_sum or 0
-        values["_respondents"] = max(values["_respondents"], respondents)
-        if indicator in INDICATORS and total and respondents >= minimum:
+        if indicator in INDICATORS and total >= minimum:
             values[f"{indicator}_rate"] = one_decimal(good_count or 0, total)
     for values in per_key.values():
-        if values["_total"] and values["_respondents"] >= minimum:
+        if values["_total"] >= minimum:
             values["average_score"] = one_decimal(values["_sum"], values["_total"], scale=1, places="0.01")
     return per_key
 
@@ -114,12 +114,14 @@ def compute(
         except NotApplicable:
             continue
         statement = q.select(keys, [m.expression().label(m.name) for m in measures])
-        for row in db.session.execute(statement):
-            key, values = tuple(row[: len(keys)]), row[len(keys) :]
-            if not keys and not any(values):
+        width, names = len(keys), [m.name for m in measures]
+        for row in db.session.execute(statement).all():
+            values = row[width:]
+            if not width and not any(values):
                 continue  # an empty total: no row, so an empty scope gives no key at all
-            for measure, value in zip(measures, values, strict=True):
-                result[key][measure.name] = int(value or 0)
+            target = result[tuple(row[:width])]
+            for name, value in zip(names, values, strict=True):
+                target[name] = int(value or 0)
     if wanted & ANSWER_MEASURES:
         try:
             for key, values in _answer_values(dimension, filters, session_types).items():
