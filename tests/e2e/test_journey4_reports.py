@@ -37,6 +37,10 @@ def test_manager_filters_sees_charts_and_downloads(page, history, make_user):  #
     assert charts.first.get_attribute("src").startswith("data:image/svg+xml;base64,")
     assert page.evaluate("img => img.naturalWidth", charts.first.element_handle()) > 0
     capture(page, "rapports-tableau-de-bord")
+    page.evaluate("document.getElementById('chiffres-cles').scrollIntoView()")
+    capture(page, "rapports-chiffres-cles")
+    page.evaluate("document.getElementById('panneau-trained-by-profession').scrollIntoView()")
+    capture(page, "rapports-graphique")
 
     page.get_by_text("Voir les données du graphique (tableau)").first.click()
     table = page.get_by_role("table", name="Professionnel·les formé·es par profession")
@@ -63,7 +67,7 @@ def test_manager_filters_sees_charts_and_downloads(page, history, make_user):  #
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Rapport d'activité 2025 (PDF)").click()
     activity = "\n".join(p.extract_text() for p in PdfReader(download_info.value.path()).pages)
-    assert "Rapport d'activité 2025" in activity and "Pas-de" in activity and "Bouches" not in activity
+    assert "Rapport d'activité 2025" in activity and "Calais" in activity and "Bouches" not in activity
 
     page.get_by_role("link", name="Page du rapport « Professionnel·les formé·es par territoire »").click()
     page.wait_for_load_state()
@@ -123,7 +127,7 @@ def test_public_results_page(page, history, make_user):  # noqa: F811
     sign_in(page, "admin.pub@test.fr")
     page.goto("/rapports/publication")
     check_page(page)
-    page.get_by_label("Publier la page publique des résultats (12 derniers mois)").check()
+    page.locator("label[for=enabled]").click()  # the DSFR checkbox is drawn by its label
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state()
     page.goto("/resultats")

@@ -163,3 +163,13 @@ def test_download_of_unknown_report_or_format(history, login_as):
     assert client.get("/rapports/inconnu/telecharger/csv").status_code == 404
     assert client.get("/rapports/key-figures/telecharger/docx").status_code == 404
     assert client.get("/rapports/key-figures/telecharger/csv?department=999").status_code == 400
+
+
+def test_long_pdf_is_cut_and_says_so(history, login_as, monkeypatch):
+    from trainer.reports import services
+
+    monkeypatch.setattr(services, "PDF_MAX_ROWS", 2)
+    response = login_as("coordinator").get("/rapports/sessions/telecharger/pdf", query_string=YEAR)
+    text = _pdf_text(response.data)
+    assert "5 lignes de plus ne figurent pas dans ce PDF" in text
+    assert "S1" in text and "S7" not in text

@@ -128,13 +128,18 @@ def display_rows(result: ReportResult) -> list[list]:
     return [[result.row_labels.get(name, name), value] for name, value in result.rows]
 
 
+PDF_MAX_ROWS = 2_000  # a PDF is read by people; the complete log is in CSV and XLSX
+
+
 def report_pdf(result: ReportResult) -> bytes:
+    rows = display_rows(result)
     return exporters.to_pdf(
         "report.html",
         result=result,
         filters=describe_filters(result.filters),
         chart=charts.chart_uri(result),
-        rows=display_rows(result),
+        rows=rows[:PDF_MAX_ROWS],
+        truncated=len(rows) - PDF_MAX_ROWS if len(rows) > PDF_MAX_ROWS else 0,
         landscape=len(result.columns) > 7,
     )
 

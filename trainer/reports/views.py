@@ -25,7 +25,7 @@ DOWNLOADS = (("csv", "CSV"), ("csv-excel", "CSV (Excel)"), ("xlsx", "XLSX"), ("p
 
 
 def _filters() -> tuple[ReportFilters, str | None]:
-    """The request's filters with the account's scope; a bad value gives an empty national-less answer."""
+    """The request's filters with the account's scope; on a bad value, no filter and the message."""
     scope = services.scope_for(current_user)
     try:
         return parse_filters(request.args, scope), None
