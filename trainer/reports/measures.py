@@ -18,6 +18,7 @@ from trainer.extensions import db
 from trainer.reports.dimensions import Dimension
 from trainer.reports.facts import EA, ER, FactQuery, H, NotApplicable, P, R, S
 from trainer.reports.filters import ReportFilters
+from trainer.reports.rollup import ROLLUP_DIMENSIONS, plain_indicator, rolled_up
 
 INDICATORS = ("satisfaction", "knowledge", "practice")
 RATE_MEASURES = {f"{name}_rate": name for name in INDICATORS}
@@ -61,6 +62,24 @@ def _min_responses() -> int:
     return int(current_app.config.get("MIN_RESPONSES_SHOWN", 5))
 
 
+def _answer_rows(dimension: Dimension | None, filters: ReportFilters, session_types):
+    """``(rows (key, indicator, good, total, sum), {key: responses})`` straight from SQL."""
+    if dimension is not None and dimension.name in ROLLUP_DIMENSIONS:
+        return rolled_up(dimension, filters, session_types)
+    responses = {
+        k: v["responses"] for k, v in compute(["responses"], dimension, filters, session_types).items()
+    }
+    q = FactQuery("answers", filters, session_types)
+    keys = dimension.keys(q) if dimension else []
+    good = sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0))
+    statement = q.select(
+        [*keys, plain_indicator()], [good, sa.func.count(EA.c.score), sa.func.sum(EA.c.score)]
+    )
+    width = len(keys)
+    rows = [(tuple(row[:width]), *row[width:]) for row in db.session.execute(statement).all()]
+    return rows, responses
+
+
 def _answer_values(dimension: Dimension | None, filters: ReportFilters, session_types) -> dict[tuple, dict]:
     """Rates and average per key: 100 × answers of 3 or 4 / answers, blanks excluded.
 
@@ -68,16 +87,10 @@ def _answer_values(dimension: Dimension | None, filters: ReportFilters, session_
     resting on fewer answers than that, so nobody can be recognised.
     """
     minimum = _min_responses()
-    responses = compute(["responses"], dimension, filters, session_types)
-    q = FactQuery("answers", filters, session_types)
-    keys = dimension.keys(q) if dimension else []
-    good = sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0))
-    statement = q.select([*keys, EA.c.indicator], [good, sa.func.count(EA.c.score), sa.func.sum(EA.c.score)])
+    rows, responses = _answer_rows(dimension, filters, session_types)
     per_key: dict[tuple, dict] = defaultdict(lambda: {"_total": 0, "_sum": 0})
-    for row in db.session.execute(statement).all():
-        *key, indicator, good_count, total, score_sum = row
-        key = tuple(key)
-        if responses.get(key, {}).get("responses", 0) < minimum:
+    for key, indicator, good_count, total, score_sum in rows:
+        if responses.get(key, 0) < minimum:
             continue
         values = per_key[key]
         values["_total"] += total
@@ -104,6 +117,10 @@ def compute(
     if unknown:
         raise ValueError(f"unknown measures {sorted(unknown)}")
     result: dict[tuple, dict] = defaultdict(dict)
+    if dimension is not None and dimension.name in ROLLUP_DIMENSIONS and "responses" in wanted:
+        wanted.discard("responses")
+        for key, count in rolled_up(dimension, filters, session_types)[1].items():
+            result[key]["responses"] = count
     by_fact: dict[str, list[Measure]] = defaultdict(list)
     for name in sorted(wanted & set(MEASURES)):
         by_fact[MEASURES[name].fact].append(MEASURES[name])
