@@ -56,6 +56,9 @@ def _short(label: str, width: int = 38) -> str:
 @lru_cache(maxsize=64)  # the same chart is drawn for the page and again for its PDF
 def render_svg(data: ChartData) -> bytes:
     """An SVG image of the bars, text drawn as paths (no fonts, no style sheet needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display, no GUI toolkit: safe in web workers
     from matplotlib.figure import Figure
 
     horizontal = data.kind == "barh"

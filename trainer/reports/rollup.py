@@ -17,7 +17,7 @@ from trainer.extensions import db
 from trainer.reports.facts import EA, ER, FactQuery, S
 from trainer.reports.filters import ReportFilters
 
-ROLLUP_DIMENSIONS = {"kit", "trainer"}
+ROLLUP_DIMENSIONS = {"session", "kit", "trainer"}
 
 
 def _per_session(filters: ReportFilters, session_types: tuple[str, ...]):
@@ -51,6 +51,12 @@ def rolled_up(dimension, filters: ReportFilters, session_types: tuple[str, ...])
 
 def _roll_up(dimension, filters: ReportFilters, session_types: tuple[str, ...]):
     answers, responses = _per_session(filters, session_types)
+    if dimension.name == "session":  # already at the session grain
+        rows = [
+            ((session_id,), indicator, good, total, score_sum)
+            for session_id, indicator, good, total, score_sum in answers
+        ]
+        return rows, {(session_id,): count for session_id, count in responses.items()}
     # Sessions in scope and their keys; the profession filter applies to responses, not sessions.
     q = FactQuery("sessions_all", replace(filters, profession=None), session_types)
     keys = dimension.keys(q)
