@@ -1,9 +1,9 @@
-"""Spreadsheet safety shared by every export (CSV, XLSX).
+"""Cell neutralisation shared by every export (reports, attendee lists…).
 
-A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line feed
-is run as a formula by spreadsheet programs (formula injection): such text is prefixed with ``'``,
-which keeps "+33 6…" readable. Control characters that openpyxl refuses (``\\x0b``…) are removed so
-one odd name cannot crash a whole export. Numbers, dates and booleans stay what they are.
+A spreadsheet runs a cell starting with ``=``, ``+``, ``-`` or ``@`` as a formula, and tab, CR, LF
+or NUL at the start can smuggle one in; such text is prefixed with ``'`` so that "+33 6…" stays
+readable. openpyxl refuses some control characters outright: they are stripped, so one odd name
+cannot break a whole export. Numbers (and numeric text such as ``-12,5``) stay as they are.
 """
 
 from __future__ import annotations
@@ -11,19 +11,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# The characters openpyxl rejects (its ILLEGAL_CHARACTERS_RE), plus NUL: all C0 controls but tab, LF, CR.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+FORMULA_STARTS = DANGEROUS_START
+# The characters openpyxl rejects (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE), NUL included.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?")
 
 
 def neutralise(value: Any) -> Any:
-    """Return ``value`` safe to write in a CSV or XLSX cell; ``None`` becomes an empty string."""
+    """Return ``value`` safe to put in a CSV or XLSX cell; ``None`` becomes an empty string,
+    other non-text values are returned unchanged."""
     if value is None:
         return ""
     if not isinstance(value, str):
         return value
-    text = _CONTROL.sub("", value)
-    if text.startswith(FORMULA_STARTS):
+    text = _ILLEGAL.sub("", value)
+    if text.startswith(DANGEROUS_START) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
 

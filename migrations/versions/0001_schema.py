@@ -2,7 +2,7 @@
 
 Revision ID: 0001_schema
 Revises:
-Create Date: 2026-11-23 16:48:35.127564
+Create Date: 2026-11-23 17:46:30.878470
 
 """
 
@@ -1001,6 +1001,11 @@ def upgrade():
             batch_op.f("ix_registrations_import_batch_id"), ["import_batch_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_registrations_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_registrations_session_id_completed_person_id_status"),
+            ["session_id", "completed", "person_id", "status"],
+            unique=False,
+        )
 
     op.create_table(
         "session_audiences",
@@ -1346,6 +1351,7 @@ def downgrade():
 
     op.drop_table("session_audiences")
     with op.batch_alter_table("registrations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_registrations_session_id_completed_person_id_status"))
         batch_op.drop_index(batch_op.f("ix_registrations_person_id"))
         batch_op.drop_index(batch_op.f("ix_registrations_import_batch_id"))
         batch_op.drop_index(batch_op.f("ix_registrations_completed_profession_code_person_id_session_id"))

@@ -204,6 +204,8 @@ class Registration(Model):
         sa.UniqueConstraint("session_id", "person_id"),
         # Covering index for "distinct persons trained per profession".
         sa.Index(None, "completed", "profession_code", "person_id", "session_id"),
+        # Covering index for per-session counts (session log, per kit, per trainer, per year).
+        sa.Index(None, "session_id", "completed", "person_id", "status"),
         sa.Index(None, "person_id"),
     )
 

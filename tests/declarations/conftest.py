@@ -1,0 +1,1 @@
+from tests.reports.conftest import _one_context_per_request  # noqa: F401  (autouse)
