@@ -52,9 +52,10 @@ schema-migration: $(STAMP)
 clean:
 	rm -rf $(VENV) instance .pytest_cache
 
-# Translations: extract the French source strings, update and compile the English catalogue.
+# Translations: extract the French source strings, update and compile the English catalogue
+# (--ignore-dirs: Babel skips folders starting with "_" by default, like templates/_macros).
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o trainer/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.* __pycache__' -o trainer/translations/messages.pot .
 	test -f trainer/translations/en/LC_MESSAGES/messages.po \
 	  || $(BIN)/pybabel init -i trainer/translations/messages.pot -d trainer/translations -l en
 	$(BIN)/pybabel update -i trainer/translations/messages.pot -d trainer/translations -l en

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainer.auth.models import Role
@@ -14,31 +15,33 @@ ANYONE = None
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: str  # a lazy string, translated when the menu is built
     endpoint: str
     roles: frozenset[Role] | None  # None: everyone, signed in or not
     prefix: str  # URL prefix that marks the entry as current
 
 
 NAV = (
-    NavEntry("Accueil", "main.home", ANYONE, "/$"),
-    NavEntry("Catalogue des outils", "kits.catalogue", ANYONE, "/outils"),
-    NavEntry("Mes sessions", "attendance.my_sessions", frozenset({Role.trainer}), "/mes-sessions"),
-    NavEntry("Sessions", "sessions.list", frozenset({Role.coordinator}), "/sessions"),
-    NavEntry("Personnes", "people.list", frozenset({Role.coordinator}), "/personnes"),
-    NavEntry("Imports", "imports.list", frozenset({Role.coordinator}), "/imports"),
+    NavEntry(_l("Accueil"), "main.home", ANYONE, "/$"),
+    NavEntry(_l("Catalogue des outils"), "kits.catalogue", ANYONE, "/outils"),
+    NavEntry(_l("Mes sessions"), "attendance.my_sessions", frozenset({Role.trainer}), "/mes-sessions"),
+    NavEntry(_l("Sessions"), "sessions.list", frozenset({Role.coordinator}), "/sessions"),
+    NavEntry(_l("Personnes"), "people.list", frozenset({Role.coordinator}), "/personnes"),
+    NavEntry(_l("Imports"), "imports.list", frozenset({Role.coordinator}), "/imports"),
     NavEntry(
-        "Évaluations", "evaluations.results", frozenset({Role.coordinator, Role.trainer}), "/evaluations"
+        _l("Évaluations"), "evaluations.results", frozenset({Role.coordinator, Role.trainer}), "/evaluations"
     ),
     NavEntry(
-        "Déclarations", "declarations.list", frozenset({Role.coordinator, Role.trainer}), "/declarations"
+        _l("Déclarations"), "declarations.list", frozenset({Role.coordinator, Role.trainer}), "/declarations"
     ),
-    NavEntry("Demandes de packs", "kits.pack_requests", frozenset({Role.coordinator}), "/demandes-de-packs"),
     NavEntry(
-        "Tableau de bord", "reports.dashboard", frozenset({Role.coordinator, Role.manager}), "/rapports"
+        _l("Demandes de packs"), "kits.pack_requests", frozenset({Role.coordinator}), "/demandes-de-packs"
     ),
-    NavEntry("Utilisateurs", "admin.users", frozenset({Role.admin}), "/admin/utilisateurs"),
-    NavEntry("Journal", "admin.audit_log", frozenset({Role.admin}), "/admin/journal"),
+    NavEntry(
+        _l("Tableau de bord"), "reports.dashboard", frozenset({Role.coordinator, Role.manager}), "/rapports"
+    ),
+    NavEntry(_l("Utilisateurs"), "admin.users", frozenset({Role.admin}), "/admin/utilisateurs"),
+    NavEntry(_l("Journal"), "admin.audit_log", frozenset({Role.admin}), "/admin/journal"),
 )
 
 
@@ -72,5 +75,5 @@ def nav_items() -> list[NavItem]:
             continue
         path = request.path
         active = path == "/" if entry.prefix == "/$" else path.startswith(entry.prefix)
-        items.append(NavItem(entry.label, url_for(entry.endpoint), active))
+        items.append(NavItem(str(entry.label), url_for(entry.endpoint), active))
     return items
