@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint e2e bench pg-start pg-stop test-pg schema-migration clean
+.PHONY: run test install lint bench test-pg schema-migration translations clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,11 @@ schema-migration: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Translations: extract the French source strings, update and compile the English catalogue.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o trainer/translations/messages.pot .
+	test -f trainer/translations/en/LC_MESSAGES/messages.po \
+	  || $(BIN)/pybabel init -i trainer/translations/messages.pot -d trainer/translations -l en
+	$(BIN)/pybabel update -i trainer/translations/messages.pot -d trainer/translations -l en
+	$(BIN)/pybabel compile -d trainer/translations -l en

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, flash, request, session
 from flask_login import current_user, logout_user
 
 from trainer import config as config_module
@@ -65,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
     database.init_app(app)
+    app.before_request(_enforce_session_lifetime)  # before the access rules: an expired session is anonymous
     permissions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -73,7 +74,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from trainer import cli
 
     cli.register(app)
-    app.before_request(_enforce_session_lifetime)
     return app
 
 
@@ -169,9 +169,13 @@ def _enforce_session_lifetime() -> None:
     now = datetime.now(UTC)
     idle = timedelta(minutes=current_app_config("SESSION_IDLE_MINUTES"))
     seen = session.get("seen_at")
-    if seen and now - datetime.fromtimestamp(seen, UTC) > idle:
+    signed_in = session.get("login_at")
+    absolute = current_app_config("PERMANENT_SESSION_LIFETIME")
+    expired_absolute = signed_in and now - datetime.fromtimestamp(signed_in, UTC) > absolute
+    if expired_absolute or (seen and now - datetime.fromtimestamp(seen, UTC) > idle):
         logout_user()
         session.clear()
+        flash("Votre session a expiré après une période d'inactivité. Reconnectez-vous.", "info")
         return
     session["seen_at"] = int(now.timestamp())
 

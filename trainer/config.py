@@ -26,7 +26,9 @@ def default_instance_path() -> Path:
     env = os.environ.get("TRAINER_INSTANCE_PATH")
     if env:
         return Path(env).resolve()
-    return PACKAGE_ROOT.parent / "instance"
+    if (PACKAGE_ROOT.parent / "pyproject.toml").is_file():  # a checkout: instance/ at the project root
+        return PACKAGE_ROOT.parent / "instance"
+    return Path.cwd() / "instance"  # an installed wheel: beside where it is run
 
 
 def _bool(name: str, default: bool) -> bool:

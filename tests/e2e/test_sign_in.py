@@ -49,3 +49,20 @@ def test_phone_layout_has_a_menu_button(phone_page, make_user):
     menu.click()
     check_page(phone_page)
     capture(phone_page, "accueil-mobile-menu")
+
+
+def test_sign_in_with_the_keyboard_alone(page, make_user):
+    make_user("manager", email="e2e.clavier@test.fr")
+    page.goto("/connexion")
+    check_page(page)
+    # The first Tab reaches the skip links, which lead to the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Aller au contenu"
+    page.get_by_label("Adresse électronique").focus()
+    page.keyboard.type("e2e.clavier@test.fr")
+    page.keyboard.press("Tab")
+    page.keyboard.type("mot-de-passe-de-test-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    check_page(page)
+    assert page.get_by_text("Vous êtes connecté·e en tant que").first.is_visible()

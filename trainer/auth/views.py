@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from trainer.auth import services
 from trainer.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from trainer.auth.permissions import login_required, public
+from trainer.db_types import now_utc
 from trainer.extensions import db, limiter
 from trainer.mail import send_mail
 from trainer.urls import external_url
@@ -47,6 +48,7 @@ def login() -> str | Response:
             session.clear()  # a fresh session at login: no fixation
             login_user(user)
             session.permanent = True
+            session["login_at"] = session["seen_at"] = int(now_utc().timestamp())
             services.record_login(user)
             db.session.commit()
             flash(f"Bienvenue, vous êtes connecté·e en tant que {user.role_label.lower()}.", "success")
