@@ -138,7 +138,7 @@ class ImportContext:
         """Normalised name → id of every organisation (loaded once per import)."""
         if self.organisations is None:
             self.organisations = dict(
-                db.session.execute(sa.select(Organisation.normalised_name, Organisation.id)).tuples().all()
+                db.session.execute(sa.select(Organisation.normalised_name, Organisation.id)).all()
             )
         return self.organisations
 

@@ -71,7 +71,10 @@ def _undo_participants(batch: ImportBatch, created: dict) -> dict[str, int]:
         sa.delete(Registration).where(Registration.import_batch_id == batch.id),
         execution_options={"synchronize_session": False},
     ).rowcount
-    return {"registrations_deleted": deleted, "persons_deleted": _delete_unused_persons(created.get("people", []))}
+    return {
+        "registrations_deleted": deleted,
+        "persons_deleted": _delete_unused_persons(created.get("people", [])),
+    }
 
 
 def _undo_sessions(batch: ImportBatch, created: dict) -> dict[str, int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 from flask import current_app, has_app_context
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from trainer.imports.issues import Issue
@@ -64,8 +64,24 @@ class _Parser(WorkSheetParser):
     """openpyxl's sheet parser, telling an uncached formula or an error result from an empty cell."""
 
     def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        if element.find(FORMULA_TAG) is not None and element.findtext(VALUE_TAG, None) is None:
+        try:
+            cell = super().parse_cell(element)
+        except (ValueError, TypeError, IndexError, KeyError):
+            coordinate = element.get("r")
+            row, column = (
+                coordinate_to_tuple(coordinate) if coordinate else (self.row_counter, self.col_counter + 1)
+            )
+            self.col_counter = column
+            return {
+                "row": row,
+                "column": column,
+                "value": CellProblem("valeur de cellule illisible : le fichier est peut-être endommagé"),
+                "data_type": "e",
+                "style_id": 0,
+            }
+        cached = element.findtext(VALUE_TAG, None)
+        uncached = cached is None or (cached == "" and element.get("t") != "str")
+        if uncached and element.find(FORMULA_TAG) is not None:
             cell["value"] = CellProblem(
                 "formule sans valeur calculée : ouvrez le fichier dans un tableur et enregistrez-le, "
                 "ou remplacez la formule par sa valeur"
@@ -155,6 +171,7 @@ class XlsxReader:
             pending = list(self._merged)
             active: list[tuple[int, int, int, int, object]] = []
             rows = parser.parse()
+            last = 0
             while True:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -162,6 +179,12 @@ class XlsxReader:
                         line, cells = next(rows)
                     except StopIteration:
                         return
+                    except Exception:  # a damaged sheet: openpyxl raises many kinds of errors
+                        raise ReadError(
+                            "la feuille ne peut pas être lue au-delà de cette ligne : le fichier est peut-être endommagé",
+                            last + 1,
+                        ) from None
+                last = line
                 values = _values(cells)
                 if pending or active:
                     values = self._fill_merged(line, values, pending, active)
