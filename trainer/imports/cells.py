@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from trainer.imports.values import as_text
+from trainer.imports.values import as_text, too_long
 from trainer.referential.services import ReferenceLookup
 from trainer.text import normalise
 
@@ -80,7 +80,7 @@ def code_parser(find: Callable[[str], str | None], unknown: str) -> Callable[[ob
         if not value:
             return None
         if len(value) > 200:
-            raise ValueError(f"texte trop long : {len(value)} caractères pour 200 au maximum")
+            raise ValueError(too_long(len(value), 200))
         code = find(value)
         if code is None:
             shown = value if len(value) <= 60 else value[:59] + "…"

@@ -171,7 +171,7 @@ class ImportContext:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "counts": dict(self.counts),
+            "counts": {key: value for key, value in self.counts.items() if value},
             "created": self.created,
             "session_reference": self.fixed_session,
         }

@@ -108,6 +108,10 @@ def run_import(
     session_reference = (session_reference or "").strip() or None
     if session_reference and table not in SESSION_TABLES:
         raise ImportsError("Seules les tables participants et evaluations peuvent viser une session précise.")
+    if session_reference and not db.session.scalar(
+        sa.select(TrainingSession.id).where(TrainingSession.reference == session_reference)
+    ):
+        raise ImportsError(f"Session inconnue « {session_reference} ».")
     checksum = file_checksum(path)
     previous = previous_import(checksum)
     if previous is not None:
@@ -115,10 +119,6 @@ def run_import(
             f"Ce fichier a déjà été importé le {_when(previous)} (import n° {previous.id}, "
             f"« {previous.filename} ») : annulez cet import pour importer à nouveau ce fichier."
         )
-    if session_reference and not db.session.scalar(
-        sa.select(TrainingSession.id).where(TrainingSession.reference == session_reference)
-    ):
-        raise ImportsError(f"Session inconnue « {session_reference} ».")
     log = IssueLog()
     actor_id = actor.id if getattr(actor, "is_authenticated", False) else None
     try:
@@ -174,7 +174,7 @@ def run_import(
         log.error("Le fichier ne contient que la ligne d'en-tête : aucune ligne à importer.")
     if log.has_errors:
         raise ImportRejected(log)
-    counts = dict(ctx.counts)
+    counts = {key: value for key, value in ctx.counts.items() if value}
     batch.row_count = row_count
     batch.summary = json.dumps(
         {

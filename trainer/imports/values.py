@@ -65,11 +65,14 @@ def as_text(value: object, multiline: bool = False) -> str:
     return str(value).strip()
 
 
+def too_long(length: int, maximum: int) -> str:
+    """The message for a text over its column's limit (``10 000 caractères pour 120 au maximum``)."""
+    return f"texte trop long : {length:,} caractères pour {maximum:,} au maximum".replace(",", "\u202f")
+
+
 def limited(text: str, maximum: int) -> str:
     if len(text) > maximum:
-        raise ValueError(
-            f"texte trop long : {len(text):,} caractères pour {maximum} au maximum".replace(",", "\u202f")
-        )
+        raise ValueError(too_long(len(text), maximum))
     return text
 
 

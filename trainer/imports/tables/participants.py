@@ -20,7 +20,7 @@ from trainer.extensions import db
 from trainer.imports.bulk import BulkInsert
 from trainer.imports.cells import Memo, fast_normalise, reference_parsers, text
 from trainer.imports.context import CHUNK_SIZE, IN_CHUNK, ImportContext, SessionInfo, chunks
-from trainer.imports.values import parse_bool, parse_email
+from trainer.imports.values import parse_bool, parse_email, too_long
 from trainer.people.models import Person
 from trainer.sessions.models import Registration
 from trainer.signals import attendance_changed
@@ -120,9 +120,7 @@ class RowParser:
             ctx.error(line, "session_reference", "référence de session obligatoire")
             failed = True
         elif len(reference) > 60:
-            ctx.error(
-                line, "session_reference", f"texte trop long : {len(reference)} caractères pour 60 au maximum"
-            )
+            ctx.error(line, "session_reference", too_long(len(reference), 60))
             failed = True
         names = []
         for key in ("last_name", "first_name"):
@@ -131,7 +129,7 @@ class RowParser:
                 ctx.error(line, key, "obligatoire")
                 failed = True
             elif len(value) > 120:
-                ctx.error(line, key, f"texte trop long : {len(value)} caractères pour 120 au maximum")
+                ctx.error(line, key, too_long(len(value), 120))
                 failed = True
             names.append(value)
         email = None
@@ -147,7 +145,7 @@ class RowParser:
             failed = True
         employer = text(cell(cells, "employer"))
         if len(employer) > 200:
-            ctx.error(line, "employer", f"texte trop long : {len(employer)} caractères pour 200 au maximum")
+            ctx.error(line, "employer", too_long(len(employer), 200))
             failed = True
         department, message = self.department(cell(cells, "department"))
         if message:

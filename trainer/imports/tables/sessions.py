@@ -58,6 +58,7 @@ class SessionRow:
     professions: list[str] | None = None
     trainer_emails: list[str] | None = None
     organisation: str = ""
+    valid: bool = True
 
 
 def import_sessions(ctx: ImportContext, rows: Iterator[tuple[int, list]]) -> None:
@@ -66,20 +67,18 @@ def import_sessions(ctx: ImportContext, rows: Iterator[tuple[int, list]]) -> Non
     for chunk in chunks(rows, CHUNK_SIZE):
         parsed = []
         for row in map(parse, chunk):
-            if row is None:
+            if not row.reference:
                 continue
             if row.reference in first_line:
-                ctx.error(
-                    row.line,
-                    "reference",
-                    f"référence déjà utilisée à la ligne {first_line[row.reference]} de ce fichier",
-                )
+                where = first_line[row.reference]
+                ctx.error(row.line, "reference", f"référence déjà utilisée à la ligne {where} de ce fichier")
                 continue
             first_line[row.reference] = row.line
             parsed.append(row)
+        # Trainers are checked on every row, so that all errors are reported at once.
         trainers = _trainer_ids(ctx, parsed)
         if ctx.writing:
-            _write(ctx, parsed, trainers)
+            _write(ctx, [row for row in parsed if row.valid], trainers)
 
 
 class SessionParser:
@@ -91,7 +90,7 @@ class SessionParser:
             choice_parser(STATUSES, "brouillon, ouverte, complète, réalisée, annulée ou clôturée")
         )
 
-    def __call__(self, item: tuple[int, list]) -> SessionRow | None:
+    def __call__(self, item: tuple[int, list]) -> SessionRow:
         line, cells = item
         ctx = self.ctx
         positions = ctx.columns.positions
@@ -145,8 +144,7 @@ class SessionParser:
         row.kit_ids = self._list(line, "kits", cell("kits"), self._kit_id)
         row.professions = self._list(line, "target_professions", cell("target_professions"), self._profession)
         row.trainer_emails = self._list(line, "trainers", cell("trainers"), parse_email)
-        if ctx.log.error_count > errors_before:
-            return None
+        row.valid = ctx.log.error_count == errors_before
         return row
 
     def _kit_id(self, value: str) -> int:
