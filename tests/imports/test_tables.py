@@ -186,6 +186,7 @@ def test_evaluation_errors(run, rejected, write_file, make_session):
         "ligne 2, colonne « practice » : nombre entier attendu, reçu « deux »",
         "ligne 3 : au moins une note est nécessaire (satisfaction, knowledge ou practice, de 1 à 4)",
         "ligne 6, colonne « comment » : texte trop long : 5\u202f001 caractères pour 5\u202f000 au maximum",
+        "ligne 6, colonne « session_reference » : session inconnue « E-2 »",
         "ligne 4, colonne « email » : « inconnue@x.fr » n'est pas inscrit·e à la session « E-1 »",
         "ligne 5, colonne « email » : cette personne a déjà répondu à l'évaluation à chaud de cette session",
     ]

@@ -37,19 +37,22 @@ class EvaluationRow:
     scores: dict[str, int] = field(default_factory=dict)
     comment: str = ""
     registration_id: int | None = None
+    valid: bool = True
 
 
 def import_evaluations(ctx: ImportContext, rows: Iterator[tuple[int, list]]) -> None:
     parse = EvaluationParser(ctx)
     answered: dict[tuple[int, str], int] = {}  # (registration, phase) → line of this file
     for chunk in chunks(rows, CHUNK_SIZE):
-        parsed = [row for row in map(parse, chunk) if row is not None]
+        parsed = list(map(parse, chunk))
         ctx.resolve_sessions(row.reference for row in parsed)
         known = []
         for row in parsed:
+            if not row.reference:
+                continue
             if ctx.sessions.get(row.reference) is None:
                 ctx.error(row.line, "session_reference", f"session inconnue « {row.reference} »")
-            else:
+            elif row.valid:
                 known.append(row)
         invitations = _match_attendees(ctx, known, answered)
         if ctx.writing:
@@ -62,7 +65,7 @@ class EvaluationParser:
         self.phase = Memo(choice_parser(PHASES, "à chaud (hot) ou à froid (cold)"))
         self.score = Memo(lambda raw: parse_int(raw, minimum=1, maximum=4))
 
-    def __call__(self, item: tuple[int, list]) -> EvaluationRow | None:
+    def __call__(self, item: tuple[int, list]) -> EvaluationRow:
         line, cells = item
         ctx = self.ctx
         positions = ctx.columns.positions
@@ -108,7 +111,8 @@ class EvaluationParser:
             ctx.error(
                 line, None, "au moins une note est nécessaire (satisfaction, knowledge ou practice, de 1 à 4)"
             )
-        return row if ctx.log.error_count == before else None
+        row.valid = ctx.log.error_count == before
+        return row
 
 
 def _match_attendees(

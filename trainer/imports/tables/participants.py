@@ -41,6 +41,7 @@ class Row:
     department: str | None
     referent_type: str | None
     present: bool | None
+    valid: bool = True
 
 
 @dataclass(slots=True)
@@ -56,17 +57,19 @@ def import_participants(ctx: ImportContext, rows: Iterator[tuple[int, list]]) ->
     parse = RowParser(ctx)
     writer = Writer(ctx)
     for chunk in chunks(rows, CHUNK_SIZE):
-        parsed = [row for row in map(parse, chunk) if row is not None]
+        parsed = list(map(parse, chunk))
         ctx.resolve_sessions((row.reference for row in parsed), with_slots=True)
         known = []
         for row in parsed:
+            if not row.reference:
+                continue
             if ctx.sessions.get(row.reference) is None:
                 ctx.error(
                     row.line,
                     "session_reference",
                     f"session inconnue « {row.reference} » : créez-la ou importez d'abord la table sessions",
                 )
-            else:
+            elif row.valid:
                 known.append(row)
         if ctx.writing:
             writer.write(known)
@@ -95,7 +98,7 @@ class RowParser:
         index = self.at[key]
         return cells[index] if index is not None and index < len(cells) else ""
 
-    def __call__(self, item: tuple[int, list]) -> Row | None:
+    def __call__(self, item: tuple[int, list]) -> Row:
         line, cells = item
         ctx, cell = self.ctx, self.cell
         if len(cells) > self.width and any(text(value) for value in cells[self.width :]):
@@ -104,7 +107,7 @@ class RowParser:
                 None,
                 "valeurs au-delà de la dernière colonne : un séparateur dans une cellule sans guillemets ?",
             )
-            return None
+            return Row(line, "", "", "", "", "", None, "", "", None, None, None, valid=False)
         failed = False
         reference = text(cell(cells, "session_reference")) if self.at["session_reference"] is not None else ""
         if ctx.fixed_session:
@@ -160,7 +163,7 @@ class RowParser:
             ctx.error(line, "present", message)
             failed = True
         if failed:
-            return None
+            return Row(line, reference, "", "", "", "", None, "", "", None, None, None, valid=False)
         last_name, first_name = names
         return Row(
             line, reference, last_name, first_name, fast_normalise(last_name), fast_normalise(first_name),
