@@ -129,7 +129,7 @@ def test_damaged_workbook_is_refused(rejected, tmp_path):
         archive.writestr("[Content_Types].xml", "<Types")
         archive.writestr("xl/workbook.xml", "<<<")
     assert rejected("participants", path) == [
-        "« abime.xlsx » est un classeur XLSX endommagé ou protégé par un mot de passe."
+        "« abime.xlsx » est un classeur XLSX endommagé."
     ]
     assert count(Person) == 0
 

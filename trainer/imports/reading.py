@@ -69,8 +69,8 @@ def open_table(path: Path, filename: str = "") -> TableReader:
         return XlsxReader(path, shown)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError(
-            f"« {shown} » est un classeur Excel 97-2003 (.xls), qui n'est pas accepté : "
-            "enregistrez-le au format .xlsx ou CSV, puis importez-le à nouveau."
+            f"« {shown} » est un classeur Excel 97-2003 (.xls) ou un classeur protégé par un mot de passe, "
+            "qui ne sont pas acceptés : enregistrez-le au format .xlsx sans mot de passe, ou en CSV."
         )
     encoding = _bom_encoding(head)
     if encoding is None:

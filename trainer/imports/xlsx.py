@@ -104,14 +104,15 @@ class XlsxReader:
         check_zip(self.path, self.shown)
         if not openpyxl.DEFUSEDXML:
             raise ReadError("La lecture des classeurs XLSX est désactivée : defusedxml est absent.")
+        # A file object: openpyxl would refuse a path whose name does not end in .xlsx.
+        self._handle = self.path.open("rb")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self._book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+                self._book = openpyxl.load_workbook(self._handle, read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds of errors on damaged files
-            raise ReadError(
-                f"« {self.shown} » est un classeur XLSX endommagé ou protégé par un mot de passe."
-            ) from None
+            self._handle.close()
+            raise ReadError(f"« {self.shown} » est un classeur XLSX endommagé.") from None
         if not self._book.worksheets:
             self.close()
             raise ReadError(f"« {self.shown} » ne contient aucune feuille de calcul.")
@@ -214,6 +215,7 @@ class XlsxReader:
 
     def close(self) -> None:
         self._book.close()
+        self._handle.close()
 
 
 def _values(cells: list[dict]) -> list:
