@@ -44,7 +44,8 @@ def test_coordinator_imports_an_attendee_list(page, make_user, make_session, mak
     page.get_by_role("button", name="Confirmer l'import").click()
     page.wait_for_load_state()
     check_page(page)
-    assert page.get_by_role("heading", name="Import n° 1").is_visible()
+    first_batch = page.url.rsplit("/", 1)[1]
+    assert page.get_by_role("heading", name=f"Import n° {first_batch}").is_visible()
     assert page.locator("#ce-qui-a-ete-cree").get_by_text("inscriptions créées").is_visible()
     capture(page, "imports-detail")
 
@@ -75,7 +76,8 @@ def test_coordinator_imports_an_attendee_list(page, make_user, make_session, mak
     page.get_by_role("button", name="Confirmer l'import").click()
     page.wait_for_load_state()
     check_page(page)
-    assert page.get_by_role("heading", name="Import n° 2").is_visible()
+    second_batch = page.url.rsplit("/", 1)[1]
+    assert page.get_by_role("heading", name=f"Import n° {second_batch}").is_visible()
 
     # 3. The list of batches, reached from the main navigation.
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Imports").click()
@@ -86,10 +88,11 @@ def test_coordinator_imports_an_attendee_list(page, make_user, make_session, mak
 
     # 4. Undo the XLSX batch (after confirming the dialog).
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Annuler l'import n° 2").click()
+    page.get_by_role("button", name=f"Annuler l'import n° {second_batch}").click()
     page.wait_for_load_state()
     check_page(page)
-    assert page.get_by_text("Import n° 2 annulé : 1 inscriptions supprimées, 1 personnes supprimées.").is_visible()
+    message = f"Import n° {second_batch} annulé (inscriptions supprimées : 1, personnes supprimées : 1)."
+    assert page.get_by_text(message).is_visible()
 
 
 def test_templates_are_offered_on_the_upload_page(page, make_user):

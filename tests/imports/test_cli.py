@@ -1,6 +1,7 @@
 """``trainer import TABLE FILE [--dry-run]``: output, exit codes, nothing stored on errors."""
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -25,7 +26,7 @@ def test_import_prints_what_was_stored(runner, write_file, make_session):
     result = runner.invoke(args=["import", "participants", str(path)])
     assert result.exit_code == 0, result.output
     assert (
-        "Import n° 1 enregistré : participants, 2 lignes (CSV, UTF-8, séparateur virgule)." in result.output
+        re.search(r"Import n° \d+ enregistré : participants, 2 lignes \(CSV, UTF-8, séparateur virgule\)\.", result.output)
     )
     assert "  inscriptions créées : 2" in result.output
     assert count(Registration) == 2

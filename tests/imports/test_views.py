@@ -50,10 +50,11 @@ def test_upload_preview_confirm(app, login_as, make_session):
     assert confirmed.status_code == 302
     assert count(Registration) == 2
     assert not stored.exists()
+    batch_id = int(confirmed.location.rsplit("/", 1)[1])
     detail = client.get(confirmed.location).get_data(as_text=True)
-    assert "Import n° 1" in detail and "inscriptions créées" in detail and "coordinator@test.fr" in detail
+    assert f"Import n° {batch_id}" in detail and "inscriptions créées" in detail and "coordinator@test.fr" in detail
     listing = client.get("/imports/").get_data(as_text=True)
-    assert "liste.csv" in listing and "Annuler l'import n° 1" in listing
+    assert "liste.csv" in listing and f"Annuler l'import n° {batch_id}" in listing
     # A second click on the confirm button stores nothing more.
     again = client.post(f"/imports/apercu/{token}/confirmer")
     assert again.status_code == 302 and again.location.endswith("/imports/")
@@ -121,13 +122,13 @@ def test_undo_from_the_detail_page(login_as, make_session):
     make_session(reference="A")
     client = login_as("coordinator")
     token = token_of(upload(client))
-    client.post(f"/imports/apercu/{token}/confirmer")
-    response = client.post("/imports/1/annuler", follow_redirects=True)
+    batch_id = int(client.post(f"/imports/apercu/{token}/confirmer").location.rsplit("/", 1)[1])
+    response = client.post(f"/imports/{batch_id}/annuler", follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Import n° 1 annulé : 2 inscriptions supprimées, 2 personnes supprimées." in page
+    assert f"Import n° {batch_id} annulé (inscriptions supprimées : 2, personnes supprimées : 2)." in page
     assert count(Registration) == 0
     assert "Annulé le" in page
-    again = client.post("/imports/1/annuler", follow_redirects=True).get_data(as_text=True)
+    again = client.post(f"/imports/{batch_id}/annuler", follow_redirects=True).get_data(as_text=True)
     assert "Cet import a déjà été annulé." in again
 
 

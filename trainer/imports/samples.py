@@ -6,8 +6,6 @@ import csv
 import io
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from trainer.exports import neutralise
 from trainer.extensions import db
@@ -27,6 +25,9 @@ def template_csv(spec: TableSpec) -> bytes:
 
 def template_xlsx(spec: TableSpec) -> bytes:
     """The first sheet is the one imported; the others explain the columns and list the codes."""
+    from openpyxl import Workbook  # imported here: openpyxl costs every process a second to load
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = spec.label[:31]

@@ -12,8 +12,6 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from email_validator import EmailNotValidError, validate_email
-
 MIN_YEAR, MAX_YEAR = 1950, 2100
 EMAIL_MAX = 254
 
@@ -220,6 +218,8 @@ def parse_email(text: str) -> str | None:
     if _EMAIL.fullmatch(text):
         return text.lower()
     if not text.isascii():
+        from email_validator import EmailNotValidError, validate_email
+
         try:
             return validate_email(text, check_deliverability=False).normalized.lower()
         except EmailNotValidError:

@@ -160,8 +160,8 @@ def undo(batch_id: int) -> Response:
         flash(str(exc), "error")
         return redirect(url_for("imports.detail", batch_id=batch_id))
     db.session.commit()
-    done = ", ".join(f"{value} {UNDO_LABELS[key]}" for key, value in counts.items() if value)
-    flash(f"Import n° {batch_id} annulé{' : ' + done if done else ''}.", "success")
+    done = ", ".join(f"{UNDO_LABELS[key]} : {value}" for key, value in counts.items() if value)
+    flash(f"Import n° {batch_id} annulé{' (' + done + ')' if done else ''}.", "success")
     return redirect(url_for("imports.detail", batch_id=batch_id))
 
 
