@@ -98,6 +98,44 @@ def _clean_database(request) -> Iterator[None]:
         limiter.reset()
 
 
+@pytest.fixture(autouse=True)
+def _isolate_requests(request):
+    """Requests made while ``app_ctx`` is pushed reuse that app context and the test's thread context:
+
+    - ``flask.g``, where Flask-Login caches the signed-in user: forget it at each request so two
+      clients in one test (a trainer, a coordinator) are really two users;
+    - the test's open read transaction, whose SQLite snapshot hides rows committed meanwhile by
+      other connections: end it when a request starts;
+    - the database session, which the request's teardown would have closed: a POST view that reads
+      after its commit leaves a ``BEGIN IMMEDIATE`` transaction open, holding SQLite's write lock
+      and blocking every other connection (``make_user``); end it as production does (rollback),
+      and reset ``trainer.database``'s write-intent flag that the POST left on.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    from flask import g, request_started, request_tearing_down
+
+    from trainer.database import _write_intent
+
+    def forget_user(sender, **extra):
+        g.pop("_login_user", None)
+        # A fresh snapshot: rows committed by other connections (make_user) become visible.
+        db.session.commit()
+
+    def end_write_intent(sender, **extra):
+        db.session.rollback()
+        _write_intent.set(False)
+
+    request_started.connect(forget_user, app)
+    request_tearing_down.connect(end_write_intent, app)
+    yield
+    request_started.disconnect(forget_user, app)
+    request_tearing_down.disconnect(end_write_intent, app)
+    _write_intent.set(False)
+
+
 @pytest.fixture
 def app_ctx(app):
     with app.app_context():

@@ -45,3 +45,6 @@ def test_odd_urls_get_french_4xx_pages(client):
     assert "Page non trouvée" in response.get_data(as_text=True)
     assert client.post("/").status_code == 405
     assert client.get("/admin/utilisateurs?page=-5").status_code == 302
+    assert client.get("/admin/utilisateurs/99999999999999999999").status_code in (302, 404)
+    response = client.post("/connexion?next=%00", data={"email": "a\x00b@test.fr", "password": "x\x00"})
+    assert response.status_code == 422

@@ -44,7 +44,8 @@ def crawl(client) -> dict[str, int]:
             if parts.scheme not in ("", "http") or (parts.netloc and parts.netloc != "localhost"):
                 continue
             path = parts.path + (f"?{parts.query}" if parts.query else "")
-            if path.startswith("/static/") or path in seen:
+            # The language switch is crawled in French only: the English page says lang="en".
+            if path.startswith("/static/") or "lang=" in path or path in seen:
                 continue
             queue.append(path)
     return seen

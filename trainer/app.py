@@ -41,6 +41,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_path=str(instance_path),
         instance_relative_config=True,
     )
+    from trainer.security import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     app.config.from_object(config_module.Defaults)
     app.config.from_pyfile("trainer.cfg", silent=True)
     app.config.update(config_module.from_environment())

@@ -54,6 +54,12 @@ def init_app(app: Flask) -> None:
         # A POST is a write: its transaction locks up front so it waits instead of failing.
         _write_intent.set(request.method in WRITE_METHODS)
 
+    @app.teardown_request
+    def _end_write_intent(_exc: BaseException | None) -> None:
+        # The flag lives in the thread's context: once the request is over, work done later in
+        # the same thread (a test, a CLI command, the next job) must not lock up front.
+        _write_intent.set(False)
+
 
 def engine_options(uri: str) -> dict:
     if uri.startswith("sqlite"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_login import current_user
 
 from trainer.auth.models import Role
@@ -64,6 +64,8 @@ def _visible(entry: NavEntry) -> bool:
 
 
 def nav_items() -> list[NavItem]:
+    if not has_request_context():  # e-mails rendered by CLI jobs have no navigation
+        return []
     items = []
     for entry in NAV:
         if not _visible(entry):

@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 
-from flask import Flask, Response
+from flask import Flask, Request, Response
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.routing import IntegerConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,5 +41,44 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` capped at the database's integer range: a huge id is a 404, not a 500."""
+
+    def __init__(self, url_map, fixed_digits=0, min=0, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def strip_control_characters(value: str) -> str:
+    """Drop control characters a browser can send (NUL breaks PostgreSQL, others break exports)."""
+    if not isinstance(value, str) or value.isprintable():
+        return value
+    return "".join(c for c in value if c in "\t\n\r" or unicodedata.category(c) != "Cc")
+
+
+class CleanParameters(ImmutableMultiDict):
+    """Query and form values without control characters, for every view at once."""
+
+    def __init__(self, mapping=None):
+        if mapping is None:
+            super().__init__()
+            return
+        if isinstance(mapping, MultiDict):
+            pairs = list(mapping.items(multi=True))
+        elif isinstance(mapping, dict):
+            pairs = [
+                (k, v)
+                for k, values in mapping.items()
+                for v in (values if isinstance(values, list) else [values])
+            ]
+        else:
+            pairs = list(mapping)
+        super().__init__([(key, strip_control_characters(value)) for key, value in pairs])
+
+
+class CleanRequest(Request):
+    parameter_storage_class = CleanParameters
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = CleanRequest
     app.after_request(add_security_headers)

@@ -1,6 +1,7 @@
 """Every route declares who may reach it, and the declared rule is what happens."""
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from trainer.auth.permissions import access_rule_for
 
@@ -23,7 +24,7 @@ def _sample_url(rule) -> str:
     values = {}
     for argument in rule.arguments:
         converter = rule._converters[argument]
-        values[argument] = 999999 if type(converter).__name__ == "IntegerConverter" else "inconnu"
+        values[argument] = 999999 if isinstance(converter, IntegerConverter) else "inconnu"
     return rule.build(values)[1] if values else rule.rule
 
 

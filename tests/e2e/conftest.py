@@ -94,5 +94,6 @@ def sign_in(page, email: str, password: str = TEST_PASSWORD) -> None:
     check_page(page)
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe", exact=False).first.fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()

@@ -62,7 +62,8 @@ def test_sign_in_with_the_keyboard_alone(page, make_user):
     page.keyboard.type("e2e.clavier@test.fr")
     page.keyboard.press("Tab")
     page.keyboard.type("mot-de-passe-de-test-2026")
-    page.keyboard.press("Enter")
+    with page.expect_navigation(url="**/"):
+        page.keyboard.press("Enter")
     page.wait_for_load_state()
     check_page(page)
     assert page.get_by_text("Vous êtes connecté·e en tant que").first.is_visible()

@@ -8,13 +8,15 @@ Imported history without slots carries a ``present`` flag instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
 from trainer.attendance.models import AttendanceMark, MarkStatus
 from trainer.extensions import db
 from trainer.sessions.models import Registration, RegistrationStatus, SessionSlot, TrainingSession
+
+THRESHOLD_PRECISION = Decimal("0.001")  # TrainingSession.completion_threshold is Numeric(4, 3)
 
 
 def is_completed(
@@ -25,7 +27,10 @@ def is_completed(
         return False
     if slot_count == 0:
         return bool(present_flag)
-    return attended >= threshold * slot_count - Decimal("0.0001")
+    # Compare shares at the threshold's own precision (3 decimals): a "two thirds" threshold is
+    # stored as 0.667, and 2 slots of 3 (0.6667) must reach it.
+    share = (attended / slot_count).quantize(THRESHOLD_PRECISION, rounding=ROUND_HALF_UP)
+    return share >= threshold
 
 
 def recompute_completion(session_ids: Iterable[int]) -> int:

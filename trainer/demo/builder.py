@@ -18,7 +18,6 @@ from trainer.auth.models import Role, User
 from trainer.declarations.models import DeclaredHeadcount, DeclaredTraining
 from trainer.demo import ACCOUNTS, DEMO_PASSWORD
 from trainer.demo.names import FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PLACES
-from trainer.evaluations.models import EvaluationAnswer, EvaluationResponse, Indicator, Phase, ResponseSource
 from trainer.extensions import db
 from trainer.kits.models import Kit, KitPackRequest, PackDelivery, PackRequestStatus
 from trainer.kits.services import sync_kits
@@ -73,7 +72,6 @@ def build() -> None:
     _registrations(rng, today, sessions, organisations)
     recompute_completion([s.id for s in sessions])
     _referent_mandates(rng, sessions)
-    _evaluations(rng, today, sessions)
     _declarations(rng, today, kits, organisations, trainers)
     _pack_requests(rng, today, kits)
     _extend_by_areas(DemoContext(rng, today, kits, organisations, trainers, sessions))
@@ -413,57 +411,6 @@ def _referent_mandates(rng: random.Random, sessions: list[TrainingSession]) -> N
                     training_session=training_session,
                 )
             )
-    db.session.flush()
-
-
-def _score(rng: random.Random, good_share: float) -> int:
-    if rng.random() < good_share:
-        return 4 if rng.random() < 0.6 else 3
-    return 2 if rng.random() < 0.8 else 1
-
-
-def _evaluations(rng: random.Random, today: date, sessions: list[TrainingSession]) -> None:
-    comments = [
-        "Formation très utile, le film Anna est saisissant.",
-        "J'aurais aimé plus de cas pratiques.",
-        "Les fiches réflexes vont me servir au quotidien.",
-        "Intervenante à l'écoute, échanges riches.",
-        "",
-        "",
-        "",
-    ]
-    for training_session in sessions:
-        if training_session.ends_on >= today:
-            continue
-        completed = [r for r in training_session.registrations if r.completed]
-        for registration in completed:
-            if rng.random() < 0.75:
-                response = EvaluationResponse(
-                    training_session=training_session,
-                    phase=Phase.hot,
-                    profession_code=registration.profession_code,
-                    source=ResponseSource.online,
-                    submitted_on=training_session.ends_on + timedelta(days=rng.randint(0, 6)),
-                )
-                response.answers = [
-                    EvaluationAnswer(indicator=Indicator.satisfaction, score=_score(rng, 0.98)),
-                    EvaluationAnswer(indicator=Indicator.knowledge, score=_score(rng, 0.95)),
-                ]
-                comment = rng.choice(comments)
-                if comment:
-                    response.answers.append(EvaluationAnswer(text=comment))
-                db.session.add(response)
-            if training_session.ends_on < today - timedelta(days=90) and rng.random() < 0.45:
-                db.session.add(
-                    EvaluationResponse(
-                        training_session=training_session,
-                        phase=Phase.cold,
-                        profession_code=registration.profession_code,
-                        source=ResponseSource.online,
-                        submitted_on=training_session.ends_on + timedelta(days=95),
-                        answers=[EvaluationAnswer(indicator=Indicator.practice, score=_score(rng, 0.95))],
-                    )
-                )
     db.session.flush()
 
 

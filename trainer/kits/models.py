@@ -75,6 +75,34 @@ class Kit(Model):
     def __repr__(self) -> str:
         return f"<Kit {self.slug}>"
 
+    def _component(self, kind: ComponentKind) -> KitComponent | None:
+        return next((c for c in self.components if c.kind == kind), None)
+
+    @property
+    def film(self) -> KitComponent | None:
+        return self._component(ComponentKind.film)
+
+    @property
+    def booklet(self) -> KitComponent | None:
+        return self._component(ComponentKind.booklet)
+
+    @property
+    def fiches(self) -> list[KitComponent]:
+        return [c for c in self.components if c.kind == ComponentKind.fiche_reflexe]
+
+    @property
+    def fiche_groups(self) -> list[tuple[str, list[KitComponent]]]:
+        """Fiches sharing a title (one document for police and gendarmes) shown once."""
+        groups: dict[str, list[KitComponent]] = {}
+        for fiche in self.fiches:
+            groups.setdefault(fiche.title, []).append(fiche)
+        return list(groups.items())
+
+    @property
+    def version_kinds(self) -> list[AccessibleVersion]:
+        kinds = {v.kind for v in self.accessible_versions}
+        return [kind for kind in AccessibleVersion if kind in kinds]
+
 
 class ComponentKind(enum.StrEnum):
     film = "film"
@@ -104,6 +132,14 @@ class KitComponent(Model):
 
     kit: Mapped[Kit] = relationship(back_populates="components")
     profession: Mapped[Profession | None] = relationship()
+
+    @property
+    def cast_names(self) -> list[str]:
+        return [name for name in (self.cast or "").split(" | ") if name]
+
+    @property
+    def cofunder_names(self) -> list[str]:
+        return [name for name in (self.cofunders or "").split(" | ") if name]
 
 
 class KitAccessibleVersion(Model):
@@ -149,6 +185,17 @@ class KitResource(Model):
 
     kit: Mapped[Kit] = relationship(back_populates="resources")
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def size_label(self) -> str:
+        size = self.size_bytes or 0
+        if size >= 1024 * 1024:
+            return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+        return f"{max(1, round(size / 1024))} ko"
+
+    @property
+    def extension(self) -> str:
+        return (self.stored_name or "").rsplit(".", 1)[-1].upper()
 
 
 class PackRequestStatus(enum.StrEnum):
@@ -204,3 +251,7 @@ class KitPackRequest(Model):
 
     kits: Mapped[list[Kit]] = relationship(secondary=kit_pack_request_kits, order_by="Kit.title")
     handled_by: Mapped[User | None] = relationship()
+
+    @property
+    def delivery_label(self) -> str:
+        return "Par la poste" if self.delivery == PackDelivery.postal else "Téléchargement"

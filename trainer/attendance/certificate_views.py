@@ -1,0 +1,169 @@
+"""Certificates: issue and e-mail (coordinators), download (staff, or the attendee's personal link),
+revoke, and the public verification page."""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from trainer.attendance import access, certificates
+from trainer.attendance.documents import certificate_context, certificate_pdf
+from trainer.attendance.forms import RevokeForm, VerifyForm
+from trainer.attendance.models import Certificate
+from trainer.attendance.views import STAFF, bp
+from trainer.auth.models import Role
+from trainer.auth.permissions import public, require_role
+from trainer.extensions import db, limiter
+
+
+def _certificate_or_404(certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not access.can_take_attendance(
+        current_user, certificate.registration.training_session
+    ):
+        abort(404)
+    return certificate
+
+
+def _pdf_response(certificate: Certificate) -> Response:
+    name = f"attestation-{certificate.code}.pdf"
+    return send_file(
+        io.BytesIO(certificate_pdf(certificate)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name,
+    )
+
+
+@bp.route("/presence/sessions/<int:session_id>/attestations", methods=["POST"])
+@require_role(Role.coordinator)
+def issue_certificates(session_id: int) -> Response:
+    """Issue a certificate to every completed attendee without one, and e-mail them their link."""
+    training_session = access.session_or_404(current_user, session_id)
+    try:
+        issued = certificates.issue_certificates(training_session, actor=current_user)
+    except certificates.CertificateError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("attendance.summary", session_id=session_id))
+    sent = sum(1 for certificate in issued if certificates.send_certificate(certificate, actor=current_user))
+    db.session.commit()
+    if issued:
+        flash(
+            f"{len(issued)} attestation(s) délivrée(s), {sent} envoyée(s) par courriel"
+            + (
+                f" ; {len(issued) - sent} personne(s) sans adresse électronique."
+                if sent < len(issued)
+                else "."
+            ),
+            "success",
+        )
+    else:
+        flash(
+            "Aucune nouvelle attestation : chaque personne ayant validé la formation en a déjà une.", "info"
+        )
+    return redirect(url_for("attendance.summary", session_id=session_id, _anchor="attestations"))
+
+
+@bp.route("/presence/attestations/<int:certificate_id>/attestation.pdf")
+@require_role(*STAFF)
+def certificate_pdf_download(certificate_id: int) -> Response:
+    certificate = _certificate_or_404(certificate_id)
+    return _pdf_response(certificate)
+
+
+@bp.route("/presence/attestations/<int:certificate_id>/envoyer", methods=["POST"])
+@require_role(Role.coordinator)
+def send_certificate(certificate_id: int) -> Response:
+    certificate = _certificate_or_404(certificate_id)
+    session_id = certificate.registration.session_id
+    if certificates.send_certificate(certificate, actor=current_user):
+        db.session.commit()
+        flash(f"L'attestation {certificate.code} a été envoyée par courriel.", "success")
+    else:
+        flash("Envoi impossible : attestation révoquée ou personne sans adresse électronique.", "error")
+    return redirect(url_for("attendance.summary", session_id=session_id, _anchor="attestations"))
+
+
+@bp.route("/presence/attestations/<int:certificate_id>/revoquer", methods=["GET", "POST"])
+@require_role(Role.coordinator)
+def revoke_certificate(certificate_id: int) -> str | Response:
+    certificate = _certificate_or_404(certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            certificates.revoke(certificate, reason=form.reason.data, actor=current_user)
+        except certificates.CertificateError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"L'attestation {certificate.code} est révoquée.", "success")
+            return redirect(
+                url_for(
+                    "attendance.summary",
+                    session_id=certificate.registration.session_id,
+                    _anchor="attestations",
+                )
+            )
+    return render_template(
+        "attendance/revoke.html", form=form, certificate=certificate
+    ), 200 if not form.errors and not form.form_errors else 422
+
+
+def _verify_rate_limit() -> str:
+    return current_app.config.get("VERIFY_RATE_LIMIT", "60 per minute")
+
+
+@bp.route("/attestations/lien/<token>")
+@public
+@limiter.limit(_verify_rate_limit)
+def certificate_page(token: str) -> tuple[str, int] | str:
+    """The attendee's personal link (sent by e-mail): their certificate and a download button."""
+    certificate = certificates.certificate_from_token(token)
+    if certificate is None:
+        return render_template("attendance/certificate_link_invalid.html", participant_page=True), 404
+    return render_template(
+        "attendance/certificate_page.html",
+        token=token,
+        participant_page=True,
+        **certificate_context(certificate),
+    )
+
+
+@bp.route("/attestations/lien/<token>/attestation.pdf")
+@public
+@limiter.limit(_verify_rate_limit)
+def certificate_download(token: str) -> Response | tuple[str, int]:
+    certificate = certificates.certificate_from_token(token)
+    if certificate is None or certificate.revoked_at is not None:
+        return render_template("attendance/certificate_link_invalid.html", participant_page=True), 404
+    return _pdf_response(certificate)
+
+
+@bp.route("/attestations/verifier")
+@public
+@limiter.limit(_verify_rate_limit)
+def verify() -> str | Response | tuple[str, int]:
+    """Public: anyone holding a certificate's code checks that it is genuine."""
+    form = VerifyForm(request.args)
+    if request.args and form.validate():
+        code = certificates.normalise_code(form.code.data)
+        if code:
+            return redirect(url_for("attendance.verify_code", code=code))
+        form.code.errors.append("Ce code n'a pas le bon format : ATT- suivi de 16 lettres ou chiffres.")
+    status = 422 if request.args else 200
+    return render_template("attendance/verify.html", form=form), status
+
+
+@bp.route("/attestations/verifier/<code>")
+@public
+@limiter.limit(_verify_rate_limit)
+def verify_code(code: str) -> str | tuple[str, int]:
+    certificate = certificates.find_by_code(code)
+    if certificate is None:
+        return render_template("attendance/verify_result.html", certificate=None, code=code[:40]), 404
+    return render_template("attendance/verify_result.html", **certificate_context(certificate))

@@ -1,0 +1,193 @@
+"""The answer form built from a questionnaire, and storing a response (online or paper).
+
+An online submission stores a response only if it is the one that marks the invitation used:
+``UPDATE … SET submitted_at WHERE submitted_at IS NULL`` decides (on SQLite the POST holds the
+write lock from its BEGIN; on PostgreSQL the row lock makes the second UPDATE see the first).
+The response keeps the session, the phase and the registration's profession — never the person.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from trainer import audit
+from trainer.evaluations.invitations import find_invitation, link_state, local_day
+from trainer.evaluations.models import (
+    EvaluationAnswer,
+    EvaluationInvitation,
+    EvaluationResponse,
+    Phase,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    ResponseSource,
+)
+from trainer.evaluations.questionnaires import choice_list
+from trainer.evaluations.services import EvaluationError
+from trainer.extensions import db
+from trainer.forms import choices
+from trainer.sessions.models import Registration, TrainingSession
+
+SCALE_LABELS = {1: "1 – Pas du tout", 2: "2 – Plutôt non", 3: "3 – Plutôt oui", 4: "4 – Tout à fait"}
+YES_NO = ("Oui", "Non")
+TEXT_MAX = 2000
+
+
+class LinkUnavailable(EvaluationError):
+    """The link cannot be used: ``reason`` is ``unknown``, ``used`` or ``expired``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _OneOf:
+    """The submitted value is one of the offered choices (French message, no "Not a valid choice")."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choisissez l'une des réponses proposées.")
+
+
+def field_name(question: Question) -> str:
+    return f"q{question.id}"
+
+
+def _field(question: Question, *, enforce_required: bool) -> Any:
+    required = question.is_required and enforce_required
+    validators: list[Any] = [
+        InputRequired("Répondez à cette question : elle est obligatoire.") if required else Optional()
+    ]
+    if question.kind == QuestionKind.text:
+        validators.append(Length(max=TEXT_MAX, message=f"{TEXT_MAX} caractères au maximum."))
+        return TextAreaField(question.text, validators=validators, description=question.help_text)
+    if question.kind == QuestionKind.scale4:
+        options = [(str(score), label) for score, label in SCALE_LABELS.items()]
+    elif question.kind == QuestionKind.yes_no:
+        options = [(value, value) for value in YES_NO]
+    else:
+        options = [(value, value) for value in choice_list(question)]
+    return RadioField(
+        question.text,
+        choices=choices(options),
+        validators=[*validators, _OneOf()],
+        validate_choice=False,
+        description=question.help_text,
+    )
+
+
+def answer_form(
+    questionnaire: Questionnaire,
+    *,
+    enforce_required: bool = True,
+    base: type[FlaskForm] = FlaskForm,
+    **kwargs: Any,
+) -> FlaskForm:
+    """A form with one field per question (``q<id>``), in the questionnaire's order, after ``base``'s."""
+
+    class AnswerForm(base):  # type: ignore[misc,valid-type]
+        pass
+
+    for question in questionnaire.questions:
+        setattr(AnswerForm, field_name(question), _field(question, enforce_required=enforce_required))
+    return AnswerForm(**kwargs)
+
+
+def collect_answers(questionnaire: Questionnaire, form: FlaskForm) -> list[EvaluationAnswer]:
+    """The answers given (blanks left out), with the question's indicator copied onto each."""
+    answers = []
+    for question in questionnaire.questions:
+        value = form[field_name(question)].data
+        value = value.strip() if isinstance(value, str) else value
+        if not value:
+            continue
+        answer = EvaluationAnswer(question_id=question.id, indicator=question.indicator)
+        if question.kind == QuestionKind.scale4:
+            answer.score = int(value)
+        elif question.kind == QuestionKind.text:
+            answer.text = value
+        else:
+            answer.choice = value[:250]
+        answers.append(answer)
+    return answers
+
+
+def _mark_used(invitation: EvaluationInvitation, now: datetime) -> bool:
+    result = db.session.execute(
+        sa.update(EvaluationInvitation)
+        .where(
+            EvaluationInvitation.id == invitation.id,
+            EvaluationInvitation.submitted_at.is_(None),
+            sa.or_(EvaluationInvitation.expires_at.is_(None), EvaluationInvitation.expires_at > now),
+        )
+        .values(submitted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def submit_online(
+    raw_token: str, questionnaire: Questionnaire, answers: list[EvaluationAnswer], *, now: datetime
+) -> EvaluationResponse:
+    """Store the response of a personal link once; raises ``LinkUnavailable`` otherwise."""
+    invitation = find_invitation(raw_token)
+    state = link_state(invitation, now)
+    if state != "open":
+        raise LinkUnavailable(state)
+    if not _mark_used(invitation, now):
+        # Another submission won the race (or the link expired meanwhile): store nothing.
+        db.session.refresh(invitation)
+        state = link_state(invitation, now)
+        raise LinkUnavailable("used" if state == "open" else state)
+    registration = db.session.get(Registration, invitation.registration_id)
+    response = EvaluationResponse(
+        session_id=registration.session_id,
+        phase=invitation.phase,
+        questionnaire_id=questionnaire.id,
+        profession_code=registration.profession_code,
+        source=ResponseSource.online,
+        submitted_on=local_day(now),
+    )
+    response.answers = answers
+    db.session.add(response)
+    db.session.flush()
+    return response
+
+
+def submit_paper(
+    training_session: TrainingSession,
+    phase: Phase,
+    questionnaire: Questionnaire,
+    answers: list[EvaluationAnswer],
+    *,
+    profession_code: str | None,
+    now: datetime,
+    actor: Any,
+) -> EvaluationResponse:
+    """Store a paper questionnaire typed in by staff; it counts like an online one."""
+    if not answers:
+        raise EvaluationError("Saisissez au moins une réponse du questionnaire papier.")
+    response = EvaluationResponse(
+        session_id=training_session.id,
+        phase=phase,
+        questionnaire_id=questionnaire.id,
+        profession_code=profession_code or None,
+        source=ResponseSource.paper,
+        submitted_on=local_day(now),
+    )
+    response.answers = answers
+    db.session.add(response)
+    db.session.flush()
+    audit.record(
+        "evaluation.paper_entry",
+        training_session,
+        actor=actor,
+        summary=f"réponse papier ({phase.label.lower()}) saisie",
+    )
+    return response
