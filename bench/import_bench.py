@@ -93,11 +93,15 @@ def measure(rows: int, repeats: int) -> tuple[float, float, float]:
         imports, floors, peaks = [], [], []
         for attempt in range(repeats):
             floor_db = folder / f"floor-{attempt}.db"
-            floors.append(_timed([sys.executable, "-c", FLOOR_SCRIPT, str(participants_file), str(floor_db)], env)[0])
+            floors.append(
+                _timed([sys.executable, "-c", FLOOR_SCRIPT, str(participants_file), str(floor_db)], env)[0]
+            )
             copy = folder / f"run-{attempt}.db"
             shutil.copy(base, copy)
             run_env = {**env, "DATABASE_URL": f"sqlite:///{copy}"}
-            elapsed, peak, output = _timed([_trainer(), "import", "participants", str(participants_file)], run_env)
+            elapsed, peak, output = _timed(
+                [_trainer(), "import", "participants", str(participants_file)], run_env
+            )
             if "inscriptions créées" not in output:
                 raise RuntimeError(f"import inattendu :\n{output[-2000:]}")
             imports.append(elapsed)

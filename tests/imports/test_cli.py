@@ -25,8 +25,9 @@ def test_import_prints_what_was_stored(runner, write_file, make_session):
     )
     result = runner.invoke(args=["import", "participants", str(path)])
     assert result.exit_code == 0, result.output
-    assert (
-        re.search(r"Import n° \d+ enregistré : participants, 2 lignes \(CSV, UTF-8, séparateur virgule\)\.", result.output)
+    assert re.search(
+        r"Import n° \d+ enregistré : participants, 2 lignes \(CSV, UTF-8, séparateur virgule\)\.",
+        result.output,
     )
     assert "  inscriptions créées : 2" in result.output
     assert count(Registration) == 2

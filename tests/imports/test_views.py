@@ -52,7 +52,11 @@ def test_upload_preview_confirm(app, login_as, make_session):
     assert not stored.exists()
     batch_id = int(confirmed.location.rsplit("/", 1)[1])
     detail = client.get(confirmed.location).get_data(as_text=True)
-    assert f"Import n° {batch_id}" in detail and "inscriptions créées" in detail and "coordinator@test.fr" in detail
+    assert (
+        f"Import n° {batch_id}" in detail
+        and "inscriptions créées" in detail
+        and "coordinator@test.fr" in detail
+    )
     listing = client.get("/imports/").get_data(as_text=True)
     assert "liste.csv" in listing and f"Annuler l'import n° {batch_id}" in listing
     # A second click on the confirm button stores nothing more.

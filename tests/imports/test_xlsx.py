@@ -128,9 +128,7 @@ def test_damaged_workbook_is_refused(rejected, tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types")
         archive.writestr("xl/workbook.xml", "<<<")
-    assert rejected("participants", path) == [
-        "« abime.xlsx » est un classeur XLSX endommagé."
-    ]
+    assert rejected("participants", path) == ["« abime.xlsx » est un classeur XLSX endommagé."]
     assert count(Person) == 0
 
 

@@ -8,7 +8,13 @@ from pathlib import Path
 from trainer.demo.names import FIRST_NAMES, LAST_NAMES
 from trainer.imports.services import run_import
 
-PROFESSIONS = ("Infirmière", "Sage-femme", "Éducatrice spécialisée", "Assistante de service social", "Médecin")
+PROFESSIONS = (
+    "Infirmière",
+    "Sage-femme",
+    "Éducatrice spécialisée",
+    "Assistante de service social",
+    "Médecin",
+)
 
 
 def extend(context) -> None:

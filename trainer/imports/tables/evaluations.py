@@ -200,7 +200,7 @@ def _write(ctx: ImportContext, rows: list[EvaluationRow], invitations: dict) -> 
             due_on = info.ends_on + (COLD_DELAY if row.phase == "cold" else timedelta(0))
             created.append({
                 "id": ctx.next_id(EvaluationInvitation.__table__), "registration_id": row.registration_id,
-                "phase": row.phase, "token_hash": None, "due_on": due_on, "created_at": ctx.now,
+                "phase": row.phase, "due_on": due_on, "created_at": ctx.now,
                 "submitted_at": ctx.now,
             })  # fmt: skip
     table = EvaluationInvitation.__table__
