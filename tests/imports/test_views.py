@@ -186,3 +186,19 @@ def test_admin_may_import(login_as):
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get("/imports/")
     assert response.status_code == 302 and "/connexion" in response.location
+
+
+def test_xlsx_upload_is_read_from_its_stored_copy(login_as, tmp_path):
+    """The upload is kept as ``<token>.upload``: the workbook must still be read as XLSX."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Nom", "Prénom", "Profession"])
+    book.active.append(["Roux", "Léa", "nurse"])
+    path = tmp_path / "liste.xlsx"
+    book.save(path)
+    client = login_as("coordinator")
+    token = token_of(upload(client, data=path.read_bytes(), name="liste.xlsx"))
+    page = client.get(f"/imports/apercu/{token}").get_data(as_text=True)
+    assert "XLSX, feuille « Sheet »" in page
+    assert "colonne obligatoire absente : session_reference" in page
