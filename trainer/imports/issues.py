@@ -60,8 +60,9 @@ class IssueLog:
 class ImportRejected(ImportsError):
     """The file has errors: nothing was stored. Carries every error (and the warnings)."""
 
-    def __init__(self, log: IssueLog) -> None:
+    def __init__(self, log: IssueLog, description: str = "") -> None:
         self.log = log
+        self.description = description  # how the file was read, when it could be opened
         count = log.error_count
         super().__init__(
             f"Le fichier contient {count} erreur{'s' if count > 1 else ''} : aucune donnée n'a été enregistrée."

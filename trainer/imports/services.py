@@ -133,7 +133,7 @@ def run_import(
         optional = frozenset({"session_reference"}) if session_reference else frozenset()
         columns = match_header(spec, reader.header, log, optional_keys=optional)
         if log.has_errors:
-            raise ImportRejected(log)
+            raise ImportRejected(log, reader.description)
         now = now_utc()
         batch = ImportBatch(
             table=ImportTable(table),
@@ -173,7 +173,7 @@ def run_import(
     if row_count == 0 and not log.has_errors:
         log.error("Le fichier ne contient que la ligne d'en-tête : aucune ligne à importer.")
     if log.has_errors:
-        raise ImportRejected(log)
+        raise ImportRejected(log, description)
     counts = {key: value for key, value in ctx.counts.items() if value}
     batch.row_count = row_count
     batch.summary = json.dumps(

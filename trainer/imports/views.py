@@ -218,6 +218,7 @@ def _failure(exc: ImportsError) -> dict:
         return {
             "ok": False,
             "message": str(exc),
+            "description": exc.description,
             "errors": [str(issue) for issue in log.errors[:ERRORS_SHOWN]],
             "error_count": log.error_count,
             "warnings": [str(warning) for warning in log.warnings[:ERRORS_SHOWN]],
