@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench test-pg schema-migration translations clean
+.PHONY: run test install lint bench test-pg schema-migration translations captures clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,3 +59,7 @@ translations: $(STAMP)
 	  || $(BIN)/pybabel init -i trainer/translations/messages.pot -d trainer/translations -l en
 	$(BIN)/pybabel update -i trainer/translations/messages.pot -d trainer/translations -l en
 	$(BIN)/pybabel compile -d trainer/translations -l en
+
+# Retake the screenshots of the user guide (docs/captures) from the end-to-end tests.
+captures: $(STAMP)
+	UPDATE_CAPTURES=1 $(BIN)/pytest -q -p no:logging tests/e2e

@@ -53,7 +53,7 @@ def test_coordinator_closes_then_reopens(app, course, login_as):
         ("closed", course.session_id, "coordinator@test.fr"),
         ("reopened", course.session_id, "coordinator@test.fr"),
     ]
-    assert _actions()[-2:] == ["session.close", "session.reopen"]
+    assert [a for a in _actions() if a.startswith("session.")][-2:] == ["session.close", "session.reopen"]
 
 
 def test_a_trainer_can_neither_close_nor_reopen(course, trainer_client):

@@ -7,6 +7,8 @@ user guide in ``docs/``, so the pictures never go stale.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -27,7 +29,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-CAPTURES = Path(__file__).resolve().parents[2] / "docs" / "captures"
+# The user guide's pictures are rewritten only when asked (`make captures`), so that an ordinary
+# test run leaves the working tree clean; otherwise they go to a temporary folder.
+CAPTURES = (
+    Path(__file__).resolve().parents[2] / "docs" / "captures"
+    if os.environ.get("UPDATE_CAPTURES")
+    else Path(tempfile.gettempdir()) / "trainer-captures"
+)
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
