@@ -202,3 +202,14 @@ def test_xlsx_upload_is_read_from_its_stored_copy(login_as, tmp_path):
     page = client.get(f"/imports/apercu/{token}").get_data(as_text=True)
     assert "XLSX, feuille « Sheet »" in page
     assert "colonne obligatoire absente : session_reference" in page
+
+
+def test_file_content_is_escaped_in_the_preview(login_as):
+    """Headers and values from the file appear in messages: they are shown as text, never as markup."""
+    client = login_as("coordinator")
+    rows = [[*H, "<script>alert(1)</script>"], ["<b>A</b>", "Roux", "Léa", "", "nurse", "", "", "", "x"]]
+    token = token_of(upload(client, rows))
+    page = client.get(f"/imports/apercu/{token}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "<b>A</b>" not in page
+    assert "colonne « &lt;script&gt;alert(1)&lt;/script&gt; » : colonne inconnue, ignorée" in page
+    assert "session inconnue « &lt;b&gt;A&lt;/b&gt; »" in page

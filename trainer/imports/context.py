@@ -92,10 +92,15 @@ class ImportContext:
 
     def next_id(self, table: sa.Table) -> int:
         """One new primary key, drawn from a block reserved per ``CHUNK_SIZE`` rows."""
+        return self.id_pool(table, 1).pop()
+
+    def id_pool(self, table: sa.Table, needed: int) -> list[int]:
+        """At least ``needed`` reserved primary keys for ``table``; take them with ``.pop()``."""
         pool = self._pools.setdefault(table.name, [])
-        if not pool:
-            pool.extend(reversed(self.allocate_ids(table, CHUNK_SIZE)))
-        return pool.pop()
+        if len(pool) < needed:
+            fresh = self.allocate_ids(table, max(CHUNK_SIZE, needed - len(pool)))
+            pool[:0] = reversed(fresh)  # popped from the end: lowest ids first
+        return pool
 
     def remember(self, kind: str, ids: Iterable[int]) -> None:
         """Record ids created by this batch (kept as ranges in its summary, for undo)."""

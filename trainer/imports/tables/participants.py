@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
@@ -102,8 +101,9 @@ class Writer:
         self._load_states({info.id for info in sessions.values()})
         new_people, new_registrations, marks = [], [], []
         counts, email_ids, states, employers = ctx.counts, self.email_ids, self.states, self.employers
-        next_person = partial(ctx.next_id, self.people)
-        next_registration = partial(ctx.next_id, self.registrations)
+        # Enough ids for the whole chunk, so that the loop only pops them.
+        next_person = ctx.id_pool(self.people, len(rows)).pop
+        next_registration = ctx.id_pool(self.registrations, len(rows)).pop
         matched = existing = 0
         for row in rows:
             info: SessionInfo = sessions[row.reference]
