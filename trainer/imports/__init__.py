@@ -1,0 +1,14 @@
+"""Imports of the exchange format: files in, one undoable batch each."""
+
+from flask import Flask
+
+from trainer.imports.views import bp
+
+
+def register_cli(app: Flask) -> None:
+    from trainer.imports.cli import import_command
+
+    app.cli.add_command(import_command)
+
+
+__all__ = ["bp", "register_cli"]
