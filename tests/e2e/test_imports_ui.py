@@ -3,12 +3,19 @@ Excel CSV (Windows-1252, ``;``) and from an XLSX, checks the preview, confirms a
 
 import shutil
 from datetime import date, time
+from pathlib import Path
 
 from openpyxl import Workbook
 
 from tests.e2e.conftest import capture, check_page, sign_in
 
-FIXTURE = "/work/shared/fixtures/csv-dialects/excel_fr_cp1252_semicolon.csv"
+FIXTURE = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "fixtures"
+    / "csv-dialects"
+    / "excel_fr_cp1252_semicolon.csv"
+)
 
 
 def upload(page, path) -> None:

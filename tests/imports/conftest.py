@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from trainer.extensions import db
 
-FIXTURES = Path("/work/shared/fixtures/csv-dialects")
+# ../shared beside the project, as on every developer machine and in CI.
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "csv-dialects"
 
 
 def csv_bytes(rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 import qrcode
 import qrcode.image.svg
 from flask import render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from trainer.attendance.labels import hours_fr, period_fr, slot_label, slot_short
 from trainer.attendance.models import AttendanceMark, Certificate, MarkStatus
@@ -45,6 +43,10 @@ def png_data_uri(png: bytes) -> str:
 
 def render_pdf(template: str, **context) -> bytes:
     html = render_template(template, **context)
+    # Imported here: WeasyPrint takes about two seconds to load, and most processes never render a PDF.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
 
 

@@ -7,7 +7,6 @@ import io
 import re
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 from sqlalchemy.orm import selectinload
 
 from trainer.exports import neutralise_row
@@ -73,6 +72,8 @@ def to_csv(headers: list[str], rows: list[list], *, excel: bool = False) -> byte
 
 
 def to_xlsx(headers: list[str], rows: list[list], *, title: str) -> bytes:
+    from openpyxl import Workbook  # loaded on demand: half a second every process would pay
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(neutralise_row(headers))
