@@ -12,8 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.e2e.conftest import check_page, sign_in
-from tests.e2e.test_sessions_ui import tick
-from trainer.extensions import db
+from tests.e2e.test_sessions_ui import schedule_data, tick  # noqa: F401  (shared fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -24,23 +23,6 @@ CP1252_CSV = (
     / "csv-dialects"
     / "excel_fr_cp1252_semicolon.csv"
 )
-
-
-@pytest.fixture
-def coordinator(app_ctx, make_user, make_person):
-    from trainer.kits.services import sync_kits
-
-    sync_kits()
-    db.session.commit()
-    make_person(
-        first_name="Fanny",
-        last_name="Formatrice",
-        email="fanny@exemple.fr",
-        profession="trainer",
-        trainer=True,
-    )
-    make_user("coordinator", email="e2e.parcours1@test.fr")
-    db.session.rollback()  # hold no transaction while the browser writes through the live server
 
 
 def _import(page, session_url: str, path: Path) -> None:
@@ -57,9 +39,10 @@ def _import(page, session_url: str, path: Path) -> None:
     check_page(page)
 
 
-def test_journey_1_schedule_and_import_attendees(page, coordinator, tmp_path):
+@pytest.mark.usefixtures("schedule_data")
+def test_journey_1_schedule_and_import_attendees(page, tmp_path):
     day = date.today() + timedelta(days=30)
-    sign_in(page, "e2e.parcours1@test.fr")
+    sign_in(page, "e2e.coordination@test.fr")
     page.get_by_role("link", name="Sessions").first.click()
     page.get_by_role("link", name="Nouvelle session").click()
     check_page(page)
