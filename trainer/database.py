@@ -48,11 +48,27 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def reads_first(view):
+    """Mark a POST view that reads and validates before it writes: it starts as a reader, and
+    calls ``begin_write()`` once it knows what to store, so the write lock is held only that long."""
+    view.reads_first = True
+    return view
+
+
+def begin_write() -> None:
+    """End the current read transaction; the next statement opens a lock-up-front write one."""
+    from trainer.extensions import db
+
+    db.session.rollback()
+    _write_intent.set(True)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _mark_write_requests() -> None:
         # A POST is a write: its transaction locks up front so it waits instead of failing.
-        _write_intent.set(request.method in WRITE_METHODS)
+        view = app.view_functions.get(request.endpoint or "")
+        _write_intent.set(request.method in WRITE_METHODS and not getattr(view, "reads_first", False))
 
     @app.teardown_request
     def _end_write_intent(_exc: BaseException | None) -> None:

@@ -7,6 +7,7 @@ from flask import current_app, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from trainer.auth.permissions import public
+from trainer.database import begin_write, reads_first
 from trainer.db_types import now_utc
 from trainer.evaluations.answers import (
     LinkUnavailable,
@@ -47,6 +48,7 @@ def _unavailable(reason: str, *, method: str) -> Response:
 
 @bp.route("/evaluation/<token>", methods=["GET", "POST"])
 @public
+@reads_first
 @limiter.limit(_rate_limit)
 def answer(token: str) -> Response:
     now = now_utc()
@@ -59,8 +61,11 @@ def answer(token: str) -> Response:
         return _unavailable("no_questionnaire", method=request.method)
     form = answer_form(questionnaire)
     if request.method == "POST" and form.validate():
+        answers = collect_answers(questionnaire, form)
+        # Only the single-use check and the insert hold SQLite's write lock, not the validation.
+        begin_write()
         try:
-            submit_online(token, questionnaire, collect_answers(questionnaire, form), now=now)
+            submit_online(token, questionnaire, answers, now=now)
         except LinkUnavailable as exc:
             db.session.rollback()
             return _unavailable(exc.reason, method="POST")
