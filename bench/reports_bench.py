@@ -58,8 +58,9 @@ def load(url: str, session_count: int, registrations: int) -> dict[str, int]:
     engine = sa.create_engine(url)
     counts = {"sessions": 0, "registrations": 0, "persons": 0, "responses": 0, "declarations": 0}
     rng = random.Random(dataset.SEED + 7)  # nosec B311
+    # trainer.database's connect hook already sets WAL and synchronous=NORMAL (a PRAGMA inside the
+    # transaction it begins would be refused).
     with engine.begin() as connection:
-        connection.exec_driver_sql("PRAGMA synchronous=OFF")
         kit_ids = {}
         for slug in dataset.KITS:
             kit_ids[slug] = connection.execute(
