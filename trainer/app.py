@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, flash, request, session
+from flask import Flask, current_app, flash, request, session
 from flask_login import current_user, logout_user
 
 from trainer import config as config_module
@@ -170,10 +170,10 @@ def _enforce_session_lifetime() -> None:
     if not current_user.is_authenticated:
         return
     now = datetime.now(UTC)
-    idle = timedelta(minutes=current_app_config("SESSION_IDLE_MINUTES"))
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     seen = session.get("seen_at")
     signed_in = session.get("login_at")
-    absolute = current_app_config("PERMANENT_SESSION_LIFETIME")
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"]
     expired_absolute = signed_in and now - datetime.fromtimestamp(signed_in, UTC) > absolute
     if expired_absolute or (seen and now - datetime.fromtimestamp(seen, UTC) > idle):
         logout_user()
@@ -181,12 +181,6 @@ def _enforce_session_lifetime() -> None:
         flash("Votre session a expiré après une période d'inactivité. Reconnectez-vous.", "info")
         return
     session["seen_at"] = int(now.timestamp())
-
-
-def current_app_config(key: str) -> Any:
-    from flask import current_app
-
-    return current_app.config[key]
 
 
 @login_manager.user_loader

@@ -14,7 +14,7 @@ from trainer.app import AREAS
 from trainer.attendance.completion import recompute_completion
 from trainer.attendance.models import AttendanceMark, MarkMethod, MarkStatus
 from trainer.auth import services as accounts
-from trainer.auth.models import Role, User
+from trainer.auth.models import Role
 from trainer.declarations.models import DeclaredHeadcount, DeclaredTraining
 from trainer.demo import ACCOUNTS, DEMO_PASSWORD
 from trainer.demo.names import FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PLACES
@@ -480,7 +480,3 @@ def _pack_requests(rng: random.Random, today: date, kits: dict[str, Kit]) -> Non
         request.kits = [kits[s] for s in rng.sample(list(AUDIENCES), k=rng.randint(1, 3))]
         db.session.add(request)
     db.session.flush()
-
-
-def demo_user(email: str) -> User | None:
-    return accounts.find_user_by_email(email)
