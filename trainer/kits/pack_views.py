@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
-from werkzeug.wrappers import Response
 
 from trainer.auth.models import Role
 from trainer.auth.permissions import public, require_role
@@ -159,47 +158,46 @@ def pack_request_detail(request_id: int):
     return _render_request(pack_request)
 
 
-@bp.route("/demandes-de-packs/<int(max=2147483647):request_id>/envoi", methods=["POST"])
-@require_role(Role.coordinator)
-def mark_pack_sent(request_id: int):
+def _handle_transition(request_id: int, form, apply, *, form_key: str, done: str):
+    """Shared by "sent" and "refused": validate, apply the service, commit once, or re-render."""
     pack_request = _locked_request(request_id)
-    form = PackSentForm()
     if form.validate_on_submit():
         try:
-            packs.mark_sent(
-                pack_request,
-                sent_on=form.sent_on.data,
-                notes=form.sent_notes.data or "",
-                actor=current_user,
-                today=today_paris(),
-            )
+            apply(pack_request, form)
         except KitError as exc:
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"La demande de {pack_request.organisation_name} est marquée envoyée.", "success")
+            flash(f"La demande de {pack_request.organisation_name} est marquée {done}.", "success")
             return redirect(url_for("kits.pack_requests"))
-    return _render_request(pack_request, sent_form=form, status=422)
+    return _render_request(pack_request, **{form_key: form}, status=422)
+
+
+@bp.route("/demandes-de-packs/<int(max=2147483647):request_id>/envoi", methods=["POST"])
+@require_role(Role.coordinator)
+def mark_pack_sent(request_id: int):
+    def apply(pack_request, form):
+        packs.mark_sent(
+            pack_request,
+            sent_on=form.sent_on.data,
+            notes=form.sent_notes.data or "",
+            actor=current_user,
+            today=today_paris(),
+        )
+
+    return _handle_transition(request_id, PackSentForm(), apply, form_key="sent_form", done="envoyée")
 
 
 @bp.route("/demandes-de-packs/<int(max=2147483647):request_id>/refus", methods=["POST"])
 @require_role(Role.coordinator)
-def mark_pack_refused(request_id: int) -> Response | tuple:
-    pack_request = _locked_request(request_id)
-    form = PackRefusedForm()
-    if form.validate_on_submit():
-        try:
-            packs.mark_refused(
-                pack_request,
-                refused_on=form.refused_on.data,
-                notes=form.refused_notes.data or "",
-                actor=current_user,
-                today=today_paris(),
-            )
-        except KitError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(f"La demande de {pack_request.organisation_name} est marquée refusée.", "success")
-            return redirect(url_for("kits.pack_requests"))
-    return _render_request(pack_request, refused_form=form, status=422)
+def mark_pack_refused(request_id: int):
+    def apply(pack_request, form):
+        packs.mark_refused(
+            pack_request,
+            refused_on=form.refused_on.data,
+            notes=form.refused_notes.data or "",
+            actor=current_user,
+            today=today_paris(),
+        )
+
+    return _handle_transition(request_id, PackRefusedForm(), apply, form_key="refused_form", done="refusée")
