@@ -40,7 +40,9 @@ def _csv_value(value, excel: bool):
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float):
-        text = f"{value:g}" if abs(value) < 1e15 else str(value)
+        # The shortest exact form: a rate of 60.0 keeps its decimal, as in the PDF ("60,0"), and
+        # nothing is cut to six significant digits (``:g`` wrote "60" and "1.23457e+06").
+        text = repr(value)
         return text.replace(".", ",") if excel else text
     if isinstance(value, date):
         return value.isoformat()
@@ -124,6 +126,9 @@ def to_xlsx(sheets: list[Sheet]) -> bytes:
                     cell.number_format = "DD/MM/YYYY"
                 elif number_format and isinstance(cell.value, int | float):
                     cell.number_format = number_format
+                elif column_type == "decimal" and isinstance(cell.value, float):
+                    # One or two decimals, as pages and PDFs show them (key-figures rates: 60,0).
+                    cell.number_format = "0.0#"
         worksheet.freeze_panes = "A2"
         worksheet.auto_filter.ref = worksheet.dimensions
     buffer = io.BytesIO()
