@@ -42,12 +42,13 @@ bench: $(STAMP)
 
 # Regenerate migrations/versions/0001_schema.py from the models (before the first release only).
 schema-migration: $(STAMP)
-	rm -f /tmp/trainer-schema.db migrations/versions/0001_schema.py
-	mv migrations/versions/0002_reference_data.py /tmp/0002_reference_data.py
+	rm -rf /tmp/trainer-schema.db /tmp/trainer-later-revisions migrations/versions/0001_schema.py
+	mkdir /tmp/trainer-later-revisions && find migrations/versions -maxdepth 1 -name "*.py" ! -name 0001_schema.py -exec mv {} /tmp/trainer-later-revisions/ \;
 	DATABASE_URL=sqlite:////tmp/trainer-schema.db $(BIN)/trainer db revision --autogenerate -m schema --rev-id 0001_schema
 	mv migrations/versions/0001_schema_schema.py migrations/versions/0001_schema.py
-	mv /tmp/0002_reference_data.py migrations/versions/0002_reference_data.py
+	mv /tmp/trainer-later-revisions/*.py migrations/versions/
 	$(BIN)/ruff format migrations/versions/0001_schema.py
+	$(BIN)/ruff check --fix --quiet migrations/versions/0001_schema.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

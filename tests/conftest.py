@@ -68,7 +68,7 @@ def app(tmp_path_factory):
         }
     )
     with application.app_context():
-        from trainer.cli import upgrade_database
+        from trainer.schema import upgrade_database
 
         upgrade_database()
     yield application

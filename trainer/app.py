@@ -12,7 +12,7 @@ from flask import Flask, current_app, flash, request, session
 from flask_login import current_user, logout_user
 
 from trainer import config as config_module
-from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
+from trainer.extensions import babel, csrf, db, limiter, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         database,
         errors,
         models,  # noqa: F401  (every table, for SQLAlchemy and Alembic)
+        schema,
         security,
     )
     from trainer.auth import permissions
 
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(config_module.MIGRATIONS_DIR), render_as_batch=True, compare_type=True
-    )
+    app.cli.add_command(schema.db_commands)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, run_command, shell_command, with_appcontext
 
 from trainer.app import create_app
+from trainer.schema import upgrade_database
 
 
 def _create_app():
@@ -25,15 +26,6 @@ def _create_app():
 )
 def cli() -> None:
     pass
-
-
-def upgrade_database() -> None:
-    from flask_migrate import upgrade
-
-    from trainer.database import write_intent
-
-    with write_intent():
-        upgrade(directory=current_app.extensions["migrate"].directory)
 
 
 @cli.command("run", context_settings={"ignore_unknown_options": True})

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_schema
 Revises:
-Create Date: 2026-11-23 17:46:30.878470
+Create Date: 2026-12-02 18:22:25.856939
 
 """
 
@@ -39,15 +39,14 @@ def upgrade():
         "questionnaires",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
-            "phase",
-            sa.Enum("hot", "cold", name="phase", native_enum=False, create_constraint=True, length=24),
-            nullable=False,
+            "phase", sa.Enum("hot", "cold", name="phase", native_enum=False, length=24), nullable=False
         ),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("introduction", sa.Text(), nullable=False),
         sa.Column("is_current", sa.Boolean(), nullable=False),
         sa.Column("created_at", trainer.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("\"phase\" = 'hot' OR \"phase\" = 'cold'", name=op.f("ck_questionnaires_phase")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_questionnaires")),
         sa.UniqueConstraint("phase", "version", name=op.f("uq_questionnaires_phase_version")),
     )
@@ -110,10 +109,13 @@ def upgrade():
                 "audio_description",
                 name="accessibleversion",
                 native_enum=False,
-                create_constraint=True,
                 length=24,
             ),
             nullable=False,
+        ),
+        sa.CheckConstraint(
+            "\"kind\" = 'sign_language' OR \"kind\" = 'subtitles_fr' OR \"kind\" = 'subtitles_en' OR \"kind\" = 'audio_description'",
+            name=op.f("ck_kit_accessible_versions_accessibleversion"),
         ),
         sa.ForeignKeyConstraint(
             ["kit_id"], ["kits.id"], name=op.f("fk_kit_accessible_versions_kit_id_kits"), ondelete="CASCADE"
@@ -144,35 +146,26 @@ def upgrade():
         sa.Column("help_text", sa.Text(), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(
-                "scale4",
-                "yes_no",
-                "choice",
-                "text",
-                name="questionkind",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("scale4", "yes_no", "choice", "text", name="questionkind", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("choices", sa.Text(), nullable=False),
         sa.Column("is_required", sa.Boolean(), nullable=False),
         sa.Column(
             "indicator",
-            sa.Enum(
-                "satisfaction",
-                "knowledge",
-                "practice",
-                name="indicator",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("satisfaction", "knowledge", "practice", name="indicator", native_enum=False, length=24),
             nullable=True,
         ),
         sa.CheckConstraint(
             "indicator IS NULL OR kind = 'scale4'", name=op.f("ck_questions_indicator_on_scale")
+        ),
+        sa.CheckConstraint(
+            "\"indicator\" = 'satisfaction' OR \"indicator\" = 'knowledge' OR \"indicator\" = 'practice'",
+            name=op.f("ck_questions_indicator"),
+        ),
+        sa.CheckConstraint(
+            "\"kind\" = 'scale4' OR \"kind\" = 'yes_no' OR \"kind\" = 'choice' OR \"kind\" = 'text'",
+            name=op.f("ck_questions_questionkind"),
         ),
         sa.ForeignKeyConstraint(
             ["questionnaire_id"],
@@ -205,15 +198,7 @@ def upgrade():
         sa.Column("kit_id", sa.Integer(), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(
-                "film",
-                "booklet",
-                "fiche_reflexe",
-                name="componentkind",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("film", "booklet", "fiche_reflexe", name="componentkind", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("title", sa.String(length=250), nullable=False),
@@ -224,6 +209,10 @@ def upgrade():
         sa.Column("cast", sa.Text(), nullable=False),
         sa.Column("cofunders", sa.Text(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "\"kind\" = 'film' OR \"kind\" = 'booklet' OR \"kind\" = 'fiche_reflexe'",
+            name=op.f("ck_kit_components_componentkind"),
+        ),
         sa.CheckConstraint(
             "duration_minutes IS NULL OR duration_minutes > 0",
             name=op.f("ck_kit_components_positive_duration"),
@@ -259,13 +248,16 @@ def upgrade():
                 "other",
                 name="organisationkind",
                 native_enum=False,
-                create_constraint=True,
                 length=24,
             ),
             nullable=False,
         ),
         sa.Column("department_code", sa.String(length=3), nullable=True),
         sa.Column("created_at", trainer.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "\"kind\" = 'training_body' OR \"kind\" = 'hospital' OR \"kind\" = 'public_service' OR \"kind\" = 'local_authority' OR \"kind\" = 'association' OR \"kind\" = 'professional_order' OR \"kind\" = 'company' OR \"kind\" = 'other'",
+            name=op.f("ck_organisations_organisationkind"),
+        ),
         sa.ForeignKeyConstraint(
             ["department_code"],
             ["departments.code"],
@@ -328,14 +320,12 @@ def upgrade():
         sa.UniqueConstraint("email", name=op.f("uq_people_email")),
     )
     with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_people_department_code"), ["department_code"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_people_normalised_last_name_normalised_first_name"),
             ["normalised_last_name", "normalised_first_name"],
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_people_organisation_id"), ["organisation_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_people_profession_code"), ["profession_code"], unique=False)
 
     op.create_table(
         "users",
@@ -345,16 +335,7 @@ def upgrade():
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column(
             "role",
-            sa.Enum(
-                "admin",
-                "coordinator",
-                "trainer",
-                "manager",
-                name="role",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("admin", "coordinator", "trainer", "manager", name="role", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("is_active_account", sa.Boolean(), nullable=False),
@@ -364,6 +345,10 @@ def upgrade():
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("created_at", trainer.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_login_at", trainer.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "\"role\" = 'admin' OR \"role\" = 'coordinator' OR \"role\" = 'trainer' OR \"role\" = 'manager'",
+            name=op.f("ck_users_role"),
+        ),
         sa.CheckConstraint(
             "scope_region_code IS NULL OR scope_department_code IS NULL",
             name=op.f("ck_users_one_scope_level"),
@@ -438,7 +423,6 @@ def upgrade():
                 "declarations",
                 name="importtable",
                 native_enum=False,
-                create_constraint=True,
                 length=24,
             ),
             nullable=False,
@@ -451,6 +435,10 @@ def upgrade():
         sa.Column("created_at", trainer.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("undone_at", trainer.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("undone_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "\"table\" = 'sessions' OR \"table\" = 'participants' OR \"table\" = 'evaluations' OR \"table\" = 'declarations'",
+            name=op.f("ck_import_batches_importtable"),
+        ),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["users.id"],
@@ -476,14 +464,7 @@ def upgrade():
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column(
             "delivery",
-            sa.Enum(
-                "postal",
-                "download",
-                name="packdelivery",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("postal", "download", name="packdelivery", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("postal_address", sa.Text(), nullable=True),
@@ -492,15 +473,7 @@ def upgrade():
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column(
             "status",
-            sa.Enum(
-                "received",
-                "sent",
-                "refused",
-                name="packrequeststatus",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("received", "sent", "refused", name="packrequeststatus", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("received_at", trainer.db_types.UTCDateTime(timezone=True), nullable=False),
@@ -511,6 +484,14 @@ def upgrade():
         sa.CheckConstraint(
             "delivery = 'download' OR postal_address IS NOT NULL",
             name=op.f("ck_kit_pack_requests_address_for_post"),
+        ),
+        sa.CheckConstraint(
+            "\"delivery\" = 'postal' OR \"delivery\" = 'download'",
+            name=op.f("ck_kit_pack_requests_packdelivery"),
+        ),
+        sa.CheckConstraint(
+            "\"status\" = 'received' OR \"status\" = 'sent' OR \"status\" = 'refused'",
+            name=op.f("ck_kit_pack_requests_packrequeststatus"),
         ),
         sa.CheckConstraint("quantity BETWEEN 1 AND 10000", name=op.f("ck_kit_pack_requests_quantity_range")),
         sa.ForeignKeyConstraint(
@@ -536,11 +517,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kit_id", sa.Integer(), nullable=False),
         sa.Column(
-            "kind",
-            sa.Enum(
-                "file", "link", name="resourcekind", native_enum=False, create_constraint=True, length=24
-            ),
-            nullable=False,
+            "kind", sa.Enum("file", "link", name="resourcekind", native_enum=False, length=24), nullable=False
         ),
         sa.Column("title", sa.String(length=250), nullable=False),
         sa.Column("url", sa.String(length=1000), nullable=True),
@@ -553,6 +530,9 @@ def upgrade():
         sa.CheckConstraint(
             "(kind = 'file' AND stored_name IS NOT NULL) OR (kind = 'link' AND url IS NOT NULL)",
             name=op.f("ck_kit_resources_file_or_link"),
+        ),
+        sa.CheckConstraint(
+            "\"kind\" = 'file' OR \"kind\" = 'link'", name=op.f("ck_kit_resources_resourcekind")
         ),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
@@ -679,15 +659,7 @@ def upgrade():
         sa.Column("hours", sa.Numeric(precision=6, scale=2), nullable=True),
         sa.Column(
             "mode",
-            sa.Enum(
-                "in_person",
-                "remote",
-                "blended",
-                name="sessionmode",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("in_person", "remote", "blended", name="sessionmode", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("venue", sa.String(length=250), nullable=False),
@@ -706,7 +678,6 @@ def upgrade():
                 "closed",
                 name="sessionstatus",
                 native_enum=False,
-                create_constraint=True,
                 length=24,
             ),
             nullable=False,
@@ -717,6 +688,14 @@ def upgrade():
         sa.Column("created_at", trainer.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("closed_at", trainer.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("import_batch_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "\"mode\" = 'in_person' OR \"mode\" = 'remote' OR \"mode\" = 'blended'",
+            name=op.f("ck_training_sessions_sessionmode"),
+        ),
+        sa.CheckConstraint(
+            "\"status\" = 'draft' OR \"status\" = 'open' OR \"status\" = 'full' OR \"status\" = 'held' OR \"status\" = 'cancelled' OR \"status\" = 'closed'",
+            name=op.f("ck_training_sessions_sessionstatus"),
+        ),
         sa.CheckConstraint(
             "capacity IS NULL OR capacity BETWEEN 1 AND 10000",
             name=op.f("ck_training_sessions_capacity_range"),
@@ -813,27 +792,24 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column(
-            "phase",
-            sa.Enum("hot", "cold", name="phase", native_enum=False, create_constraint=True, length=24),
-            nullable=False,
+            "phase", sa.Enum("hot", "cold", name="phase", native_enum=False, length=24), nullable=False
         ),
         sa.Column("questionnaire_id", sa.Integer(), nullable=True),
         sa.Column("profession_code", sa.String(length=40), nullable=True),
         sa.Column(
             "source",
-            sa.Enum(
-                "online",
-                "paper",
-                "import",
-                name="responsesource",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("online", "paper", "import", name="responsesource", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("submitted_on", sa.Date(), nullable=False),
         sa.Column("import_batch_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "\"phase\" = 'hot' OR \"phase\" = 'cold'", name=op.f("ck_evaluation_responses_phase")
+        ),
+        sa.CheckConstraint(
+            "\"source\" = 'online' OR \"source\" = 'paper' OR \"source\" = 'import'",
+            name=op.f("ck_evaluation_responses_responsesource"),
+        ),
         sa.ForeignKeyConstraint(
             ["import_batch_id"],
             ["import_batches.id"],
@@ -935,22 +911,13 @@ def upgrade():
                 "cancelled",
                 name="registrationstatus",
                 native_enum=False,
-                create_constraint=True,
                 length=24,
             ),
             nullable=False,
         ),
         sa.Column(
             "source",
-            sa.Enum(
-                "staff",
-                "import",
-                "self",
-                name="registrationsource",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("staff", "import", "self", name="registrationsource", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("present", sa.Boolean(), nullable=True),
@@ -958,6 +925,14 @@ def upgrade():
         sa.Column("created_at", trainer.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("cancelled_at", trainer.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("import_batch_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "\"source\" = 'staff' OR \"source\" = 'import' OR \"source\" = 'self'",
+            name=op.f("ck_registrations_registrationsource"),
+        ),
+        sa.CheckConstraint(
+            "\"status\" = 'registered' OR \"status\" = 'waiting_list' OR \"status\" = 'cancelled'",
+            name=op.f("ck_registrations_registrationstatus"),
+        ),
         sa.ForeignKeyConstraint(
             ["department_code"],
             ["departments.code"],
@@ -1134,35 +1109,28 @@ def upgrade():
         sa.Column(
             "status",
             sa.Enum(
-                "present",
-                "partial",
-                "absent",
-                "excused",
-                name="markstatus",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
+                "present", "partial", "absent", "excused", name="markstatus", native_enum=False, length=24
             ),
             nullable=False,
         ),
         sa.Column("hours_attended", sa.Numeric(precision=5, scale=2), nullable=True),
         sa.Column(
             "method",
-            sa.Enum(
-                "grid",
-                "self_check_in",
-                "import",
-                name="markmethod",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("grid", "self_check_in", "import", name="markmethod", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("recorded_at", trainer.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("signature_png", sa.LargeBinary(), nullable=True),
         sa.Column("signed_name", sa.String(length=200), nullable=True),
+        sa.CheckConstraint(
+            "\"method\" = 'grid' OR \"method\" = 'self_check_in' OR \"method\" = 'import'",
+            name=op.f("ck_attendance_marks_markmethod"),
+        ),
+        sa.CheckConstraint(
+            "\"status\" = 'present' OR \"status\" = 'partial' OR \"status\" = 'absent' OR \"status\" = 'excused'",
+            name=op.f("ck_attendance_marks_markstatus"),
+        ),
         sa.CheckConstraint(
             "hours_attended IS NULL OR hours_attended >= 0",
             name=op.f("ck_attendance_marks_hours_attended_positive"),
@@ -1221,20 +1189,16 @@ def upgrade():
         sa.Column("question_id", sa.Integer(), nullable=True),
         sa.Column(
             "indicator",
-            sa.Enum(
-                "satisfaction",
-                "knowledge",
-                "practice",
-                name="indicator",
-                native_enum=False,
-                create_constraint=True,
-                length=24,
-            ),
+            sa.Enum("satisfaction", "knowledge", "practice", name="indicator", native_enum=False, length=24),
             nullable=True,
         ),
         sa.Column("score", sa.Integer(), nullable=True),
         sa.Column("choice", sa.String(length=250), nullable=True),
         sa.Column("text", sa.Text(), nullable=True),
+        sa.CheckConstraint(
+            "\"indicator\" = 'satisfaction' OR \"indicator\" = 'knowledge' OR \"indicator\" = 'practice'",
+            name=op.f("ck_evaluation_answers_indicator"),
+        ),
         sa.CheckConstraint(
             "score IS NULL OR score BETWEEN 1 AND 4", name=op.f("ck_evaluation_answers_score_range")
         ),
@@ -1265,9 +1229,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("registration_id", sa.Integer(), nullable=False),
         sa.Column(
-            "phase",
-            sa.Enum("hot", "cold", name="phase", native_enum=False, create_constraint=True, length=24),
-            nullable=False,
+            "phase", sa.Enum("hot", "cold", name="phase", native_enum=False, length=24), nullable=False
         ),
         sa.Column("token_hash", sa.String(length=64), nullable=True),
         sa.Column("due_on", sa.Date(), nullable=False),
@@ -1276,6 +1238,9 @@ def upgrade():
         sa.Column("reminded_at", trainer.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("expires_at", trainer.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("submitted_at", trainer.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "\"phase\" = 'hot' OR \"phase\" = 'cold'", name=op.f("ck_evaluation_invitations_phase")
+        ),
         sa.ForeignKeyConstraint(
             ["registration_id"],
             ["registrations.id"],
@@ -1422,10 +1387,8 @@ def downgrade():
 
     op.drop_table("users")
     with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_people_profession_code"))
         batch_op.drop_index(batch_op.f("ix_people_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_people_normalised_last_name_normalised_first_name"))
-        batch_op.drop_index(batch_op.f("ix_people_department_code"))
 
     op.drop_table("people")
     with op.batch_alter_table("profession_aliases", schema=None) as batch_op:

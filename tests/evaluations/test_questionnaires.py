@@ -21,7 +21,7 @@ from trainer.extensions import db
 
 def test_a_fresh_database_gets_the_default_questionnaires_from_the_migrations(app, tmp_path):
     from trainer.app import create_app
-    from trainer.cli import upgrade_database
+    from trainer.schema import upgrade_database
 
     fresh = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}", "SECRET_KEY": "x"})
     with fresh.app_context():

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db_types import UTCDateTime, enum_column, now_utc
+from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ class AttendanceMark(Model):
         sa.UniqueConstraint("registration_id", "slot_id"),
         sa.CheckConstraint("hours_attended IS NULL OR hours_attended >= 0", name="hours_attended_positive"),
         sa.Index(None, "slot_id", "status"),
+        *enum_checks(status=MarkStatus, method=MarkMethod),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db_types import UTCDateTime, enum_column, now_utc
+from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class User(UserMixin, Model):
         sa.CheckConstraint(
             "scope_region_code IS NULL OR scope_department_code IS NULL", name="one_scope_level"
         ),
+        *enum_checks(role=Role),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db_types import UTCDateTime, enum_column, now_utc
+from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class Questionnaire(Model):
     """A versioned list of questions for one phase; answered versions are never edited."""
 
     __tablename__ = "questionnaires"
-    __table_args__ = (sa.UniqueConstraint("phase", "version"),)
+    __table_args__ = (sa.UniqueConstraint("phase", "version"), *enum_checks(phase=Phase))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phase: Mapped[Phase] = mapped_column(enum_column(Phase))
@@ -70,6 +70,7 @@ class Question(Model):
     __table_args__ = (
         sa.CheckConstraint("indicator IS NULL OR kind = 'scale4'", name="indicator_on_scale"),
         sa.UniqueConstraint("questionnaire_id", "position"),
+        *enum_checks(kind=QuestionKind, indicator=Indicator),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +93,7 @@ class EvaluationInvitation(Model):
     __table_args__ = (
         sa.UniqueConstraint("registration_id", "phase"),
         sa.Index(None, "phase", "submitted_at", "due_on"),
+        *enum_checks(phase=Phase),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +115,7 @@ class EvaluationResponse(Model):
     """A returned questionnaire: linked to the session and profession, never to the person."""
 
     __tablename__ = "evaluation_responses"
-    __table_args__ = (sa.Index(None, "session_id", "phase"),)
+    __table_args__ = (sa.Index(None, "session_id", "phase"), *enum_checks(phase=Phase, source=ResponseSource))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id", ondelete="CASCADE"))
@@ -142,6 +144,7 @@ class EvaluationAnswer(Model):
     __table_args__ = (
         sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 4", name="score_range"),
         sa.Index(None, "response_id", "indicator", "score"),
+        *enum_checks(indicator=Indicator),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

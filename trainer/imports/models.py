@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db_types import UTCDateTime, enum_column, now_utc
+from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class ImportBatch(Model):
     """One imported file: what it was, who imported it, and what it created."""
 
     __tablename__ = "import_batches"
-    __table_args__ = (sa.Index(None, "checksum"),)
+    __table_args__ = (sa.Index(None, "checksum"), *enum_checks(table=ImportTable))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     table: Mapped[ImportTable] = mapped_column(enum_column(ImportTable))

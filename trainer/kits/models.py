@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db_types import UTCDateTime, enum_column, now_utc
+from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
 
 if TYPE_CHECKING:
@@ -116,6 +116,7 @@ class KitComponent(Model):
     __tablename__ = "kit_components"
     __table_args__ = (
         sa.CheckConstraint("duration_minutes IS NULL OR duration_minutes > 0", name="positive_duration"),
+        *enum_checks(kind=ComponentKind),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,7 +147,7 @@ class KitAccessibleVersion(Model):
     """One accessible version a kit's film exists in."""
 
     __tablename__ = "kit_accessible_versions"
-    __table_args__ = (sa.UniqueConstraint("kit_id", "kind"),)
+    __table_args__ = (sa.UniqueConstraint("kit_id", "kind"), *enum_checks(kind=AccessibleVersion))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kit_id: Mapped[int] = mapped_column(sa.ForeignKey("kits.id", ondelete="CASCADE"))
@@ -169,6 +170,7 @@ class KitResource(Model):
             "(kind = 'file' AND stored_name IS NOT NULL) OR (kind = 'link' AND url IS NOT NULL)",
             name="file_or_link",
         ),
+        *enum_checks(kind=ResourceKind),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -229,6 +231,7 @@ class KitPackRequest(Model):
         sa.CheckConstraint("quantity BETWEEN 1 AND 10000", name="quantity_range"),
         sa.CheckConstraint("delivery = 'download' OR postal_address IS NOT NULL", name="address_for_post"),
         sa.Index(None, "status", "sent_on"),
+        *enum_checks(delivery=PackDelivery, status=PackRequestStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

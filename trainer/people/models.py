@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db_types import UTCDateTime, enum_column, now_utc
+from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class Organisation(Model):
     """A partner, employer or training body (CNFPT, a hospital, a professional order…)."""
 
     __tablename__ = "organisations"
+    __table_args__ = enum_checks(kind=OrganisationKind)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -76,11 +77,13 @@ class Person(Model):
     normalised_first_name: Mapped[str] = mapped_column(sa.String(120))
     # Stored lower-cased so that uniqueness is case-insensitive on every backend.
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
-    profession_code: Mapped[str | None] = mapped_column(sa.ForeignKey("professions.code"), index=True)
+    # Current profession and department: reports count the registration's snapshot instead, and the
+    # registry lists persons in name order, so neither needs an index (each one slowed imports).
+    profession_code: Mapped[str | None] = mapped_column(sa.ForeignKey("professions.code"))
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
-    department_code: Mapped[str | None] = mapped_column(sa.ForeignKey("departments.code"), index=True)
+    department_code: Mapped[str | None] = mapped_column(sa.ForeignKey("departments.code"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db_types import UTCDateTime, enum_column, now_utc
+from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class TrainingSession(Model):
         sa.Index(None, "starts_on", "department_code"),
         sa.Index(None, "department_code", "starts_on"),
         sa.Index(None, "status", "starts_on"),
+        *enum_checks(mode=SessionMode, status=SessionStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,6 +208,7 @@ class Registration(Model):
         # Covering index for per-session counts (session log, per kit, per trainer, per year).
         sa.Index(None, "session_id", "completed", "person_id", "status"),
         sa.Index(None, "person_id"),
+        *enum_checks(status=RegistrationStatus, source=RegistrationSource),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
