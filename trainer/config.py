@@ -44,6 +44,8 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     MAX_UPLOAD_MB = 60
+    # Files from this size on are read and checked in a second process (see imports/parallel.py).
+    IMPORT_PARALLEL_MIN_BYTES = 8 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"

@@ -15,6 +15,15 @@ from trainer.sessions.models import Registration, RegistrationSource
 H = PARTICIPANT_HEADER
 
 
+@pytest.fixture(autouse=True, params=["read here", "read in a child process"])
+def reading(request, app):
+    """Every test runs twice: rows read and checked in this process, then in a forked child."""
+    default = app.config["IMPORT_PARALLEL_MIN_BYTES"]
+    app.config["IMPORT_PARALLEL_MIN_BYTES"] = 0 if request.param == "read in a child process" else default
+    yield request.param
+    app.config["IMPORT_PARALLEL_MIN_BYTES"] = default
+
+
 def test_same_email_in_two_files_is_one_person(run, write_file, make_session):
     make_session(reference="A")
     make_session(reference="B")

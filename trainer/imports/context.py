@@ -45,6 +45,7 @@ class ImportContext:
     now: datetime
     actor_id: int | None
     fixed_session: str | None = None
+    file_size: int = 0
     counts: Counter = field(default_factory=Counter)
     created: dict[str, list] = field(default_factory=dict)
     sessions: dict[str, SessionInfo | None] = field(default_factory=dict)

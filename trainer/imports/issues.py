@@ -56,6 +56,29 @@ class IssueLog:
     def has_errors(self) -> bool:
         return self.error_count > 0
 
+    def mark(self) -> tuple[int, int, int, int]:
+        """Where the log stands, for ``since``."""
+        return len(self.errors), self.error_count, len(self.warnings), self.warning_count
+
+    def since(self, mark: tuple[int, int, int, int]) -> IssueLog:
+        """What was logged after ``mark``, as a log of its own (to ``merge`` elsewhere)."""
+        kept_errors, error_count, kept_warnings, warning_count = mark
+        return IssueLog(
+            self.errors[kept_errors:],
+            self.warnings[kept_warnings:],
+            self.error_count - error_count,
+            self.warning_count - warning_count,
+        )
+
+    def merge(self, other: IssueLog) -> None:
+        """Add ``other``'s issues after this log's own, as if they had been logged here."""
+        room = max(0, MAX_KEPT - len(self.errors))
+        self.errors.extend(other.errors[:room])
+        self.error_count += other.error_count
+        room = max(0, MAX_KEPT - len(self.warnings))
+        self.warnings.extend(other.warnings[:room])
+        self.warning_count += other.warning_count
+
 
 class ImportRejected(ImportsError):
     """The file has errors: nothing was stored. Carries every error (and the warnings)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from trainer.imports.columns import TABLES, match_header
 from trainer.imports.context import ImportContext
 from trainer.imports.issues import ImportRejected, ImportsError, Issue, IssueLog
 from trainer.imports.models import ImportBatch, ImportTable
+from trainer.imports.parallel import CountedRows
 from trainer.imports.reading import ReadError, open_table
 from trainer.referential.services import ReferenceLookup
 from trainer.sessions.models import TrainingSession
@@ -155,18 +155,14 @@ def run_import(
             now=now,
             actor_id=actor_id,
             fixed_session=session_reference,
+            file_size=path.stat().st_size,
         )
-
-        def counted(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
-            nonlocal row_count
-            for row in rows:
-                row_count += 1
-                yield row
-
+        rows = CountedRows(reader.rows())
         try:
-            IMPORTERS[table](ctx, counted(reader.rows()))
+            IMPORTERS[table](ctx, rows)
         except ReadError as exc:
             log.error(exc.issue.message, exc.issue.line)
+        row_count = rows.count
         description = reader.description
     finally:
         reader.close()

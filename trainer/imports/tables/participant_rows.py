@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from trainer.imports.cells import Memo, fast_normalise, reference_parsers, text
 from trainer.imports.context import ImportContext
 from trainer.imports.values import parse_bool, parse_email, too_long
 
 
-@dataclass(slots=True)
-class Row:
+class Row(NamedTuple):
+    """A checked row (a tuple: large files send their rows between processes, see ``parallel``)."""
+
     line: int
     reference: str
     last_name: str

@@ -7,7 +7,6 @@ new persons, registrations and attendance marks. Never one query per row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -18,7 +17,8 @@ from trainer.attendance.models import AttendanceMark
 from trainer.extensions import db
 from trainer.imports.bulk import BulkInsert
 from trainer.imports.cells import Memo
-from trainer.imports.context import CHUNK_SIZE, IN_CHUNK, ImportContext, SessionInfo, chunks
+from trainer.imports.context import IN_CHUNK, ImportContext, SessionInfo, chunks
+from trainer.imports.parallel import CountedRows, parsed_chunks
 from trainer.imports.tables.participant_rows import Row, RowParser
 from trainer.people.models import Person
 from trainer.sessions.models import Registration
@@ -35,11 +35,10 @@ class SessionState:
     by_name: dict[tuple[str, str, str | None], tuple[int, bool]]
 
 
-def import_participants(ctx: ImportContext, rows: Iterator[tuple[int, list]]) -> None:
-    parse = RowParser(ctx)
+def import_participants(ctx: ImportContext, rows: CountedRows) -> None:
     writer = Writer(ctx)
-    for chunk in chunks(rows, CHUNK_SIZE):
-        parsed = list(map(parse, chunk))
+    min_bytes = current_app.config["IMPORT_PARALLEL_MIN_BYTES"]
+    for parsed in parsed_chunks(ctx, rows, RowParser(ctx), min_bytes):
         ctx.resolve_sessions((row.reference for row in parsed), with_slots=True)
         known = []
         for row in parsed:
