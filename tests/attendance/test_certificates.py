@@ -176,3 +176,117 @@ def test_staff_access_to_certificates(held_course, trainer_client, login_as, mak
     assert other.get(f"/presence/attestations/{certificate.id}/attestation.pdf").status_code == 404
     assert other.get(f"/presence/sessions/{held_course.session_id}/bilan").status_code == 404
     assert _certificates()[0].revoked_at is None
+
+
+def _certificate_messages(outbox):
+    return [m for m in outbox() if m["Subject"].startswith("Votre attestation de formation")]
+
+
+def _close(coordinator, session_id) -> str:
+    response = coordinator.post(f"/presence/sessions/{session_id}/cloturer")
+    assert response.status_code == 302
+    return coordinator.get(response.location).get_data(as_text=True)
+
+
+def test_closing_delivers_certificates_and_emails_them(held_course, login_as, outbox):
+    coordinator = login_as("coordinator")
+    page = _close(coordinator, held_course.session_id)
+    assert "la présence est figée. 2 attestation(s) délivrée(s), 2 envoyée(s) par courriel." in page
+    issued = _certificates()
+    alice, bruno, _chloe = held_course.registrations
+    assert [c.registration_id for c in issued] == [alice.id, bruno.id]
+    assert all(c.emailed_at is not None for c in issued)
+    messages = _certificate_messages(outbox)
+    assert sorted(m["To"] for m in messages) == ["alice@exemple.fr", "bruno@exemple.fr"]
+    # What an attendee receives: their link, the code, the helpline; nothing about the others.
+    text = message_text(next(m for m in messages if m["To"] == "alice@exemple.fr"))
+    assert "/attestations/lien/" in text and issued[0].code in text
+    assert "3919" in text and "valable jusqu'au" in text
+    for detail in ("Bruno", "Chloé", "Infirmier", "Arras", "présent"):
+        assert detail not in text, detail
+    actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions.count("certificate.issue") == 2 and actions.count("certificate.send") == 2
+
+
+def test_closing_again_delivers_only_what_is_missing(held_course, login_as, outbox):
+    from trainer.attendance.completion import recompute_completion
+
+    coordinator = login_as("coordinator")
+    _close(coordinator, held_course.session_id)
+    sent = len(_certificate_messages(outbox))
+    coordinator.post(f"/presence/sessions/{held_course.session_id}/rouvrir")
+    page = _close(coordinator, held_course.session_id)
+    assert "attestation(s)" not in page  # nothing new to say
+    assert len(_certificates()) == 2 and len(_certificate_messages(outbox)) == sent
+
+    # A correction after reopening: Chloé came back in the afternoon after all.
+    coordinator.post(f"/presence/sessions/{held_course.session_id}/rouvrir")
+    chloe = held_course.registrations[2]
+    db.session.add(
+        AttendanceMark(registration_id=chloe.id, slot_id=held_course.afternoon.id, status=MarkStatus.present)
+    )
+    recompute_completion([held_course.session_id])
+    db.session.commit()
+    page = _close(coordinator, held_course.session_id)
+    assert "1 attestation(s) délivrée(s), 0 envoyée(s) par courriel ; 1 personne(s) sans adresse" in page
+    assert [c.registration_id for c in _certificates()][-1] == chloe.id
+    assert len(_certificate_messages(outbox)) == sent  # Chloé has no e-mail address
+
+    # The button, pressed afterwards, issues and sends nothing twice.
+    response = coordinator.post(f"/presence/sessions/{held_course.session_id}/attestations")
+    assert "Aucune nouvelle attestation" in coordinator.get(response.location).get_data(as_text=True)
+    assert len(_certificates()) == 3 and len(_certificate_messages(outbox)) == sent
+
+
+def test_a_refused_message_does_not_block_closing_and_is_sent_later(
+    held_course, login_as, outbox, monkeypatch
+):
+    import smtplib
+
+    from trainer import mail
+
+    real_send = mail.send_mail
+
+    def refuse_bruno(to, subject, text, *args, **kwargs):
+        if to == "bruno@exemple.fr":
+            raise smtplib.SMTPRecipientsRefused({to: (550, b"mailbox unavailable")})
+        return real_send(to, subject, text, *args, **kwargs)
+
+    monkeypatch.setattr(certificates, "send_mail", refuse_bruno)
+    coordinator = login_as("coordinator")
+    page = _close(coordinator, held_course.session_id)
+    assert "2 attestation(s) délivrée(s), 1 envoyée(s) par courriel ; 1 courriel(s) refusé(s)" in page
+    db.session.expire_all()
+    assert held_course.training_session.status == SessionStatus.closed
+    alice, bruno = _certificates()
+    assert alice.emailed_at is not None and bruno.emailed_at is None
+    assert [m["To"] for m in _certificate_messages(outbox)] == ["alice@exemple.fr"]
+    response = coordinator.post(f"/presence/attestations/{bruno.id}/envoyer")
+    assert "a refusé le courriel" in coordinator.get(response.location).get_data(as_text=True)
+    assert _certificates()[1].emailed_at is None
+
+    # The mail server is back: the button sends Bruno's, and only his.
+    monkeypatch.setattr(certificates, "send_mail", real_send)
+    response = coordinator.post(f"/presence/sessions/{held_course.session_id}/attestations")
+    page = coordinator.get(response.location).get_data(as_text=True)
+    assert "1 attestation(s) déjà délivrée(s) envoyée(s) par courriel" in page
+    assert [m["To"] for m in _certificate_messages(outbox)] == ["alice@exemple.fr", "bruno@exemple.fr"]
+    assert len(_certificates()) == 2
+
+
+def test_a_revoked_certificate_is_not_sent_again(held_course, login_as, outbox):
+    alice = held_course.registrations[0].person
+    alice.email = None
+    db.session.commit()
+    coordinator = login_as("coordinator")
+    _close(coordinator, held_course.session_id)  # Alice's is issued, not sent: no address
+    first = _certificates()[0]
+    assert first.registration.person.full_name == "Alice Durand" and first.emailed_at is None
+    coordinator.post(f"/presence/attestations/{first.id}/revoquer", data={"reason": "Erreur de saisie"})
+    alice = db.session.merge(alice)
+    alice.email = "alice@exemple.fr"
+    db.session.commit()
+    response = coordinator.post(f"/presence/sessions/{held_course.session_id}/attestations")
+    assert "Aucune nouvelle attestation" in coordinator.get(response.location).get_data(as_text=True)
+    assert _certificates()[0].emailed_at is None
+    assert [m["To"] for m in _certificate_messages(outbox)] == ["bruno@exemple.fr"]

@@ -144,7 +144,12 @@ def test_visitor_requests_a_pack_and_coordinator_marks_it_sent(page, app, catalo
     page.get_by_label("Notes (facultatif)").fill("Colis n° 8Z123")
     follow(page, page.get_by_role("button", name="Marquer comme envoyée"))
     check_page(page)
-    expect(page.get_by_text("est marquée envoyée")).to_be_visible()
+    expect(page.get_by_text("est marquée envoyée ; un courriel en informe")).to_be_visible()
+    # The requester is told, with the kits and their pages; the coordinators' note stays internal.
+    sent = outbox()[-1]
+    assert sent["Subject"] == "Votre pack d'outils a été envoyé"
+    assert "/outils/anna" in sent.get_body().get_content()
+    assert "8Z123" not in sent.get_body().get_content()
     with app.app_context():
         pack_request = db.session.scalar(sa.select(KitPackRequest))
         assert pack_request.status == PackRequestStatus.sent and pack_request.notes == "Colis n° 8Z123"

@@ -220,3 +220,25 @@ def test_missing_questionnaires_can_be_reinstalled(app, sign_in_as, questionnair
     assert client.post("/evaluations/questionnaires/defauts").status_code == 302
     db.session.rollback()
     assert service.current_questionnaire(Phase.cold) is not None
+
+
+def test_a_refused_change_is_said_on_the_questionnaire_page(app, sign_in_as, questionnaires):
+    archived = questionnaires[Phase.hot]
+    archived.is_current = False
+    db.session.commit()
+    question_id, count = archived.questions[0].id, len(archived.questions)
+    client = sign_in_as("coordinator")
+    for action in ("supprimer", "deplacer"):
+        response = client.post(f"/evaluations/questions/{question_id}/{action}", data={"sens": "bas"})
+        assert response.status_code == 302
+        assert response.location.endswith(f"/evaluations/questionnaires/{archived.id}")
+        page = unescape(client.get(response.location).get_data(as_text=True))
+        assert "Seule la version en cours d'un questionnaire peut être modifiée" in page
+    refused = client.post(
+        f"/evaluations/questionnaires/{archived.id}/modifier", data={"title": "Autre titre"}
+    )
+    assert refused.status_code == 200
+    assert "Seule la version en cours" in unescape(refused.get_data(as_text=True))
+    db.session.rollback()
+    archived = db.session.get(Questionnaire, archived.id)
+    assert len(archived.questions) == count and archived.title != "Autre titre"

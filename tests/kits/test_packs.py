@@ -301,3 +301,85 @@ def test_the_same_request_sent_twice_is_stored_once(app, client, synced, outbox)
     # A different request from the same person is a new one.
     assert client.post("/outils/demande-de-pack", data={**VALID, "kits": ["bilakoro"]}).status_code == 302
     assert len(_requests(app)) == 2 and len(outbox()) == 2
+
+
+def test_requester_is_told_when_the_pack_is_sent(app, client, login_as, synced, outbox):
+    assert client.post("/outils/demande-de-pack", data=VALID).status_code == 302
+    [pack_request] = _requests(app)
+    coordinator = login_as("coordinator")
+    today = today_paris()
+    response = coordinator.post(
+        f"/demandes-de-packs/{pack_request.id}/envoi",
+        data={"sent_on": today.isoformat(), "sent_notes": "Colissimo 8Z, payé sur le budget 2026"},
+    )
+    assert response.status_code == 302
+    page = coordinator.get(response.location).get_data(as_text=True)
+    assert "un courriel en informe ines.lefevre@ch-arras.fr" in page
+    received, sent = outbox()
+    assert sent["To"] == "ines.lefevre@ch-arras.fr"
+    assert sent["Subject"] == "Votre pack d'outils a été envoyé"
+    text = message_text(sent)
+    assert f"le pack d'outils est parti par la poste le {today:%d/%m/%Y}" in text
+    assert "3 boulevard Besnier" in text and "Nombre de packs : 3" in text
+    assert "- Anna : http://localhost/outils/anna" in text
+    assert "- Elisa : http://localhost/outils/elisa" in text
+    assert "Colissimo" not in text  # the coordinators' notes stay internal
+
+
+def test_a_download_request_gets_the_kit_pages(app, login_as, received, outbox):
+    with app.app_context():
+        db.session.execute(sa.update(Kit).where(Kit.slug == "tom-et-lena").values(is_archived=True))
+        db.session.commit()
+    coordinator = login_as("coordinator")
+    coordinator.post(f"/demandes-de-packs/{received[0]}/envoi", data={"sent_on": today_paris().isoformat()})
+    [message] = outbox()
+    assert message["To"] == "d0@exemple.fr"
+    assert message["Subject"] == "Vos outils de formation sont à télécharger"
+    text = message_text(message)
+    assert "les outils sont à télécharger sur leur page du catalogue" in text
+    assert "- Anna : http://localhost/outils/anna" in text
+    # An archived kit is named, without a link to a page the public no longer sees.
+    assert "Tom et Léna" in text and "/outils/tom-et-lena" not in text
+
+
+def test_requester_is_told_of_a_refusal_with_its_reason(app, login_as, received, outbox):
+    coordinator = login_as("coordinator")
+    today = today_paris().isoformat()
+    missing = coordinator.post(f"/demandes-de-packs/{received[1]}/refus", data={"refused_on": today})
+    assert missing.status_code == 422 and outbox() == []  # refused by the form: nothing sent
+    done = coordinator.post(
+        f"/demandes-de-packs/{received[1]}/refus",
+        data={"refused_on": today, "refused_notes": "Ces outils sont réservés aux organismes de formation."},
+    )
+    assert done.status_code == 302
+    [message] = outbox()
+    assert message["To"] == "d1@exemple.fr"
+    assert message["Subject"] == "Votre demande de pack d'outils n'a pas pu être acceptée"
+    text = message_text(message)
+    assert "Nous ne pouvons pas donner suite à la demande de pack d'outils de Lycée Condorcet" in text
+    assert "Outils demandés : Anna, Tom et Léna" in text
+    assert "Raison : Ces outils sont réservés aux organismes de formation." in text
+    # Handled once: a second click neither changes the request nor e-mails again.
+    again = coordinator.post(
+        f"/demandes-de-packs/{received[1]}/envoi", data={"sent_on": today_paris().isoformat()}
+    )
+    assert again.status_code == 422 and len(outbox()) == 1
+
+
+def test_a_refused_message_does_not_undo_the_change(app, login_as, received, outbox, monkeypatch):
+    import smtplib
+
+    from trainer.kits import packs
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(packs, "send_mail", refuse)
+    coordinator = login_as("coordinator")
+    response = coordinator.post(
+        f"/demandes-de-packs/{received[0]}/envoi", data={"sent_on": today_paris().isoformat()}
+    )
+    assert response.status_code == 302
+    page = coordinator.get(response.location).get_data(as_text=True)
+    assert "le courriel n&#39;a pas pu partir : prévenez d0@exemple.fr vous-même" in page
+    assert _requests(app)[0].status == PackRequestStatus.sent and outbox() == []

@@ -1,9 +1,10 @@
-"""Certificates: issue and e-mail (coordinators), download (staff, or the attendee's personal link),
-revoke, and the public verification page."""
+"""Certificates: deliver again after a correction (coordinators; closing delivers them first),
+download (staff, or the attendee's personal link), revoke, and the public verification page."""
 
 from __future__ import annotations
 
 import io
+import smtplib
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -41,26 +42,17 @@ def _pdf_response(certificate: Certificate) -> Response:
 @bp.route("/presence/sessions/<int:session_id>/attestations", methods=["POST"])
 @require_role(Role.coordinator)
 def issue_certificates(session_id: int) -> Response:
-    """Issue a certificate to every completed attendee without one, and e-mail them their link."""
+    """After a correction: issue the missing certificates and e-mail those never sent (idempotent)."""
     training_session = access.session_or_404(current_user, session_id)
     try:
-        issued = certificates.issue_certificates(training_session, actor=current_user)
+        report = certificates.deliver_certificates(training_session, actor=current_user)
     except certificates.CertificateError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("attendance.summary", session_id=session_id))
-    sent = sum(1 for certificate in issued if certificates.send_certificate(certificate, actor=current_user))
     db.session.commit()
-    if issued:
-        flash(
-            f"{len(issued)} attestation(s) délivrée(s), {sent} envoyée(s) par courriel"
-            + (
-                f" ; {len(issued) - sent} personne(s) sans adresse électronique."
-                if sent < len(issued)
-                else "."
-            ),
-            "success",
-        )
+    if summary := report.summary():
+        flash(summary, "success" if not report.failed else "warning")
     else:
         flash(
             "Aucune nouvelle attestation : chaque personne ayant validé la formation en a déjà une.", "info"
@@ -80,7 +72,13 @@ def certificate_pdf_download(certificate_id: int) -> Response:
 def send_certificate(certificate_id: int) -> Response:
     certificate = _certificate_or_404(certificate_id)
     session_id = certificate.registration.session_id
-    if certificates.send_certificate(certificate, actor=current_user):
+    try:
+        sent = certificates.send_certificate(certificate, actor=current_user)
+    except (OSError, smtplib.SMTPException):
+        db.session.rollback()
+        flash("Le serveur de messagerie a refusé le courriel : réessayez plus tard.", "error")
+        return redirect(url_for("attendance.summary", session_id=session_id, _anchor="attestations"))
+    if sent:
         db.session.commit()
         flash(f"L'attestation {certificate.code} a été envoyée par courriel.", "success")
     else:

@@ -1,12 +1,21 @@
-"""Attendance certificates: issue, verification code, personal download link, e-mail, revocation."""
+"""Attendance certificates: issue, verification code, personal download link, e-mail, revocation.
+
+Closing a session delivers them (``deliver_certificates``); the coordinator's button runs the same
+delivery again after a correction. Both are idempotent: one certificate per registration, and a
+certificate is e-mailed once unless a coordinator asks for it again.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +26,8 @@ from trainer.extensions import db
 from trainer.mail import send_mail
 from trainer.sessions.models import HELD_STATUSES, Registration, RegistrationStatus, TrainingSession
 from trainer.urls import external_url
+
+log = logging.getLogger(__name__)
 
 # Crockford's base 32: no I, L, O, U, so a code read aloud or retyped is not misread.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -137,23 +148,88 @@ def certificate_from_token(token: str) -> Certificate | None:
 
 
 def send_certificate(certificate: Certificate, *, actor) -> bool:
-    """E-mail the attendee a personal link to download their certificate; False without an address."""
+    """E-mail the attendee a personal link to download their certificate; False without an address.
+
+    A refused message (``OSError``, ``smtplib.SMTPException``) propagates and marks nothing.
+    """
     person = certificate.registration.person
     if not person.email or certificate.revoked_at is not None:
         return False
     training_session = certificate.registration.training_session
-    text = render_template(
-        "attendance/email_certificate.txt",
+    days = int(current_app.config.get("CERTIFICATE_LINK_DAYS", DEFAULT_LINK_DAYS))
+    # Straight from the Jinja environment: closing may run without a request (CLI, tests).
+    text = current_app.jinja_env.get_template("attendance/email_certificate.txt").render(
         person=person,
         training_session=training_session,
         certificate=certificate,
         link=external_url("attendance.certificate_page", token=download_token(certificate)),
         verify_link=external_url("attendance.verify_code", code=certificate.code),
+        expires_on=(now_utc() + timedelta(days=days)).date(),
     )
     send_mail(person.email, f"Votre attestation de formation — {training_session.title}", text)
     certificate.emailed_at = now_utc()
     audit.record("certificate.send", certificate, actor=actor, summary=certificate.code)
     return True
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery did; ``failed`` counts messages the mail server refused (sent next run)."""
+
+    issued: int = 0
+    sent: int = 0
+    without_email: int = 0
+    failed: int = 0
+
+    def summary(self) -> str:
+        """A French sentence for the coordinator; empty when there was nothing to do."""
+        if not (self.issued or self.sent or self.failed):
+            return ""
+        if self.issued:
+            text = f"{self.issued} attestation(s) délivrée(s), {self.sent} envoyée(s) par courriel"
+        else:
+            text = f"{self.sent} attestation(s) déjà délivrée(s) envoyée(s) par courriel"
+        if self.without_email:
+            text += f" ; {self.without_email} personne(s) sans adresse électronique"
+        if self.failed:
+            text += f" ; {self.failed} courriel(s) refusé(s) par le serveur, à renvoyer plus tard"
+        return text + "."
+
+
+def deliver_certificates(training_session: TrainingSession, *, actor) -> DeliveryReport:
+    """Issue the missing certificates, then e-mail each valid one that was never e-mailed.
+
+    Runs when the session is closed and from the coordinator's button; running it again issues
+    nothing twice and sends nothing twice. Flushes, never commits.
+    """
+    report = DeliveryReport(issued=len(issue_certificates(training_session, actor=actor)))
+    unsent = db.session.scalars(
+        sa.select(Certificate)
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .where(
+            Registration.session_id == training_session.id,
+            Registration.status == RegistrationStatus.registered,
+            Registration.completed.is_(True),
+            Certificate.emailed_at.is_(None),
+            Certificate.revoked_at.is_(None),
+        )
+        .options(selectinload(Certificate.registration).selectinload(Registration.person))
+        .order_by(Certificate.id)
+    ).all()
+    for certificate in unsent:
+        if not certificate.registration.person.email:
+            report.without_email += 1
+            continue
+        try:
+            send_certificate(certificate, actor=actor)
+        except (OSError, smtplib.SMTPException):
+            # Nothing marked: the coordinator's button tries again. Never log the link.
+            log.warning("certificate %s: mail refused", certificate.id)
+            report.failed += 1
+        else:
+            report.sent += 1
+    db.session.flush()
+    return report
 
 
 def session_certificates(training_session: TrainingSession) -> dict[int, Certificate]:

@@ -38,6 +38,11 @@ def date_long_fr(value: date, weekday: bool = True) -> str:
     return f"{DAYS[value.weekday()]} {text}" if weekday else text
 
 
+def month_fr(value: date) -> str:
+    """« mars 2026 »."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
 def slot_label(slot: SessionSlot, weekday: bool = True) -> str:
     """« mardi 10 mars 2026, 9 h 00 – 12 h 30 »."""
     return f"{date_long_fr(slot.on, weekday)}, {time_fr(slot.starts_at)} – {time_fr(slot.ends_at)}"

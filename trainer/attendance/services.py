@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from trainer import audit, signals
+from trainer.attendance.certificates import DeliveryReport, deliver_certificates
 from trainer.attendance.completion import recompute_completion
 from trainer.attendance.labels import hours_fr, slot_label
 from trainer.attendance.models import MARK_STATUS_LABELS, AttendanceMark, MarkMethod, MarkStatus
@@ -228,8 +229,9 @@ def mark_all_present(*, slot: SessionSlot, actor) -> int:
     return count
 
 
-def close_session(training_session: TrainingSession, *, actor) -> None:
-    """Freeze attendance: status closed, completion final, other areas told (evaluation invitations)."""
+def close_session(training_session: TrainingSession, *, actor) -> DeliveryReport:
+    """Freeze attendance: status closed, completion final, certificates delivered to those who
+    completed, other areas told (evaluation invitations). Returns what the delivery did."""
     if training_session.status == SessionStatus.closed:
         raise AttendanceError("Cette session est déjà clôturée.")
     if training_session.status in (SessionStatus.cancelled, SessionStatus.draft):
@@ -241,9 +243,11 @@ def close_session(training_session: TrainingSession, *, actor) -> None:
     recompute_completion([training_session.id])
     db.session.flush()
     audit.record("session.close", training_session, actor=actor, summary=training_session.reference)
+    report = deliver_certificates(training_session, actor=actor)
     signals.session_closed.send(
         current_app._get_current_object(), training_session=training_session, actor=actor
     )
+    return report
 
 
 def reopen_session(training_session: TrainingSession, *, actor) -> None:

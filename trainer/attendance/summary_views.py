@@ -1,4 +1,5 @@
-"""A session's attendance summary: who completed, the attendance sheet, closing and reopening."""
+"""A session's attendance summary: who completed, the attendance sheet, closing (which delivers the
+certificates) and reopening."""
 
 from __future__ import annotations
 
@@ -45,13 +46,14 @@ def summary(session_id: int) -> str:
 def close_session(session_id: int) -> Response:
     training_session = access.session_or_404(current_user, session_id)
     try:
-        services.close_session(training_session, actor=current_user)
+        report = services.close_session(training_session, actor=current_user)
     except services.AttendanceError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash("La session est clôturée : la présence est figée.", "success")
+        message = f"La session est clôturée : la présence est figée. {report.summary()}".strip()
+        flash(message, "warning" if report.failed else "success")
     return redirect(url_for("attendance.summary", session_id=session_id))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -25,13 +27,35 @@ from trainer.evaluations.views import bp
 from trainer.extensions import db
 
 
-def _version_note(before: Questionnaire, after: Questionnaire) -> None:
+def _apply(
+    before: Questionnaire, change: Callable[[], Questionnaire], *, done: str = "", form=None
+) -> Response | None:
+    """Run a change to ``before``, commit it and go to the questionnaire it landed in.
+
+    ``change`` returns that questionnaire: ``before`` itself, or the new version that a change to
+    an answered one creates (a message says so). A refused change goes into ``form``'s errors
+    (None is returned: the caller shows the form again) or, without a form, into a message on
+    ``before``'s page.
+    """
+    try:
+        after = change()
+    except EvaluationError as exc:
+        if form is not None:
+            form.form_errors.append(str(exc))
+            return None
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("evaluations.questionnaire", questionnaire_id=before.id))
+    db.session.commit()
     if after.id != before.id:
         flash(
             f"La version {before.version} avait déjà des réponses : elle est conservée telle quelle et "
             f"la version {after.version}, qui contient votre modification, devient la version en cours.",
             "info",
         )
+    if done:
+        flash(done, "success")
+    return redirect(url_for("evaluations.questionnaire", questionnaire_id=after.id))
 
 
 @bp.route("/evaluations/questionnaires")
@@ -83,17 +107,16 @@ def edit_questionnaire(questionnaire_id: int) -> str | Response:
     item = db.get_or_404(Questionnaire, questionnaire_id)
     form = QuestionnaireForm(obj=item if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            target = service.update_questionnaire(
+        response = _apply(
+            item,
+            lambda: service.update_questionnaire(
                 item, title=form.title.data, introduction=form.introduction.data or "", actor=current_user
-            )
-        except EvaluationError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            _version_note(item, target)
-            flash("Le questionnaire a été mis à jour.", "success")
-            return redirect(url_for("evaluations.questionnaire", questionnaire_id=target.id))
+            ),
+            done="Le questionnaire a été mis à jour.",
+            form=form,
+        )
+        if response is not None:
+            return response
     return render_template("evaluations/questionnaire_form.html", form=form, questionnaire=item)
 
 
@@ -114,15 +137,14 @@ def add_question(questionnaire_id: int) -> str | Response:
     item = db.get_or_404(Questionnaire, questionnaire_id)
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
-            question = service.add_question(item, _data(form), actor=current_user)
-        except EvaluationError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            _version_note(item, question.questionnaire)
-            flash("La question a été ajoutée.", "success")
-            return redirect(url_for("evaluations.questionnaire", questionnaire_id=question.questionnaire_id))
+        response = _apply(
+            item,
+            lambda: service.add_question(item, _data(form), actor=current_user).questionnaire,
+            done="La question a été ajoutée.",
+            form=form,
+        )
+        if response is not None:
+            return response
     return render_template("evaluations/question_form.html", form=form, questionnaire=item, question=None)
 
 
@@ -137,15 +159,14 @@ def edit_question(question_id: int) -> str | Response:
         form.indicator.data = question.indicator.value if question.indicator else ""
         form.choices_text.data = question.choices
     if form.validate_on_submit():
-        try:
-            updated = service.update_question(question, _data(form), actor=current_user)
-        except EvaluationError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            _version_note(before, updated.questionnaire)
-            flash("La question a été modifiée.", "success")
-            return redirect(url_for("evaluations.questionnaire", questionnaire_id=updated.questionnaire_id))
+        response = _apply(
+            before,
+            lambda: service.update_question(question, _data(form), actor=current_user).questionnaire,
+            done="La question a été modifiée.",
+            form=form,
+        )
+        if response is not None:
+            return response
     return render_template(
         "evaluations/question_form.html", form=form, questionnaire=before, question=question
     )
@@ -155,31 +176,16 @@ def edit_question(question_id: int) -> str | Response:
 @require_role(Role.coordinator)
 def delete_question(question_id: int) -> Response:
     question = db.get_or_404(Question, question_id)
-    before = question.questionnaire
-    try:
-        target = service.delete_question(question, actor=current_user)
-    except EvaluationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("evaluations.questionnaire", questionnaire_id=before.id))
-    db.session.commit()
-    _version_note(before, target)
-    flash("La question a été supprimée.", "success")
-    return redirect(url_for("evaluations.questionnaire", questionnaire_id=target.id))
+    return _apply(
+        question.questionnaire,
+        lambda: service.delete_question(question, actor=current_user),
+        done="La question a été supprimée.",
+    )
 
 
 @bp.route("/evaluations/questions/<int:question_id>/deplacer", methods=["POST"])
 @require_role(Role.coordinator)
 def move_question(question_id: int) -> Response:
     question = db.get_or_404(Question, question_id)
-    before = question.questionnaire
     offset = -1 if request.form.get("sens") == "haut" else 1
-    try:
-        target = service.move_question(question, offset, actor=current_user)
-    except EvaluationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("evaluations.questionnaire", questionnaire_id=before.id))
-    db.session.commit()
-    _version_note(before, target)
-    return redirect(url_for("evaluations.questionnaire", questionnaire_id=target.id))
+    return _apply(question.questionnaire, lambda: service.move_question(question, offset, actor=current_user))

@@ -189,7 +189,10 @@ class PackRequestForm(CleanForm):
 class PackSentForm(CleanForm):
     sent_on = DateField("Date d'envoi", validators=[required("Indiquez la date d'envoi.")])
     sent_notes = TextAreaField(
-        "Notes (facultatif)", validators=[optional(), max_length(2000)], render_kw={"rows": 2}
+        "Notes (facultatif)",
+        validators=[optional(), max_length(2000)],
+        description="Pour la coordination (numéro de colis…) : elles ne figurent pas dans le courriel à la personne.",
+        render_kw={"rows": 2},
     )
 
 
@@ -198,5 +201,6 @@ class PackRefusedForm(CleanForm):
     refused_notes = TextAreaField(
         "Raison du refus",
         validators=[required("Indiquez la raison du refus."), max_length(2000)],
+        description="Elle figure dans le courriel qui annonce le refus à la personne : restez bref et courtois.",
         render_kw={"rows": 2},
     )

@@ -19,10 +19,8 @@ from trainer.kits.forms import PackRefusedForm, PackRequestForm, PackSentForm
 from trainer.kits.models import Kit, KitPackRequest, PackRequestStatus
 from trainer.kits.services import KitError
 from trainer.kits.views import bp, query_arg
-from trainer.mail import send_mail
 from trainer.pagination import page_arg
 from trainer.referential.models import Department
-from trainer.urls import external_url
 
 STATUS_FILTERS = {"received": "Reçues", "sent": "Envoyées", "refused": "Refusées", "toutes": "Toutes"}
 
@@ -66,17 +64,9 @@ def request_pack():
         except KitError as exc:
             form.form_errors.append(str(exc))
         else:
-            if created:  # a double click is not a second request, nor a second e-mail
-                send_mail(
-                    pack_request.email,
-                    "Votre demande de pack d'outils a bien été reçue",
-                    render_template(
-                        "kits/emails/pack_request_received.txt",
-                        pack_request=pack_request,
-                        catalogue_url=external_url("kits.catalogue"),
-                    ),
-                )
             db.session.commit()
+            if created:  # a double click is not a second request, nor a second e-mail
+                packs.send_status_mail(pack_request)
             return redirect(url_for("kits.pack_requested"))
     return render_template("kits/pack_form.html", form=form), 422 if form.errors or form.form_errors else 200
 
@@ -159,7 +149,8 @@ def pack_request_detail(request_id: int):
 
 
 def _handle_transition(request_id: int, form, apply, *, form_key: str, done: str):
-    """Shared by "sent" and "refused": validate, apply the service, commit once, or re-render."""
+    """Shared by "sent" and "refused": validate, apply the service, commit once and tell the
+    requester, or re-render."""
     pack_request = _locked_request(request_id)
     if form.validate_on_submit():
         try:
@@ -168,7 +159,15 @@ def _handle_transition(request_id: int, form, apply, *, form_key: str, done: str
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"La demande de {pack_request.organisation_name} est marquée {done}.", "success")
+            message = f"La demande de {pack_request.organisation_name} est marquée {done}"
+            if packs.send_status_mail(pack_request):
+                flash(f"{message} ; un courriel en informe {pack_request.email}.", "success")
+            else:
+                flash(
+                    f"{message}, mais le courriel n'a pas pu partir : prévenez {pack_request.email} "
+                    "vous-même.",
+                    "warning",
+                )
             return redirect(url_for("kits.pack_requests"))
     return _render_request(pack_request, **{form_key: form}, status=422)
 

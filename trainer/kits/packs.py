@@ -1,24 +1,33 @@
 """Kit-pack requests ("packs d'outils"): the public request, the coordinators' queue, the count.
 
-A request goes received → sent or received → refused, once; the reports count the requests
-whose ``sent_on`` falls in the period (product.md §3, "Packs sent").
+A request goes received → sent or received → refused, once; the requester is e-mailed at each
+step. The reports count the requests whose ``sent_on`` falls in the period (product.md §3,
+"Packs sent").
 """
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 
 from trainer import audit
 from trainer.db_types import now_utc
 from trainer.extensions import db
 from trainer.kits.models import Kit, KitPackRequest, PackDelivery, PackRequestStatus, kit_pack_request_kits
 from trainer.kits.services import KitError
+from trainer.mail import send_mail
 from trainer.referential.models import Department
 from trainer.text import normalise_email
+from trainer.urls import external_url
+
+log = logging.getLogger(__name__)
 
 PUBLIC_ACTOR = "formulaire public"
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -153,6 +162,42 @@ def mark_refused(
         actor=actor,
         summary=f"refusée le {pack_request.refused_on:%d/%m/%Y}",
     )
+
+
+def _status_subject(pack_request: KitPackRequest) -> str:
+    if pack_request.status == PackRequestStatus.received:
+        return "Votre demande de pack d'outils a bien été reçue"
+    if pack_request.status == PackRequestStatus.refused:
+        return "Votre demande de pack d'outils n'a pas pu être acceptée"
+    if pack_request.delivery == PackDelivery.postal:
+        return "Votre pack d'outils a été envoyé"
+    return "Vos outils de formation sont à télécharger"
+
+
+def send_status_mail(pack_request: KitPackRequest) -> bool:
+    """E-mail the requester where their request stands (received, sent or refused).
+
+    Called once the change is committed: a message the mail server refuses does not undo it;
+    returns False then, so that the coordinator can write to the requester themselves.
+    """
+    # Straight from the Jinja environment, as the cron and CLI senders do.
+    template = current_app.jinja_env.get_template(f"kits/emails/pack_request_{pack_request.status.value}.txt")
+    text = template.render(
+        pack_request=pack_request,
+        received_on=pack_request.received_at.astimezone(ZoneInfo("Europe/Paris")).date(),
+        kit_urls={  # an archived kit has no public page any more
+            kit.slug: external_url("kits.detail", slug=kit.slug)
+            for kit in pack_request.kits
+            if not kit.is_archived
+        },
+        catalogue_url=external_url("kits.catalogue"),
+    )
+    try:
+        send_mail(pack_request.email, _status_subject(pack_request), text)
+    except (OSError, smtplib.SMTPException):
+        log.warning("kit pack request %s: mail refused", pack_request.id)
+        return False
+    return True
 
 
 @dataclass(frozen=True)

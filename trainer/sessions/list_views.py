@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import flash, render_template, request
 
+from trainer.attendance.labels import month_fr
 from trainer.auth.models import Role
 from trainer.auth.permissions import require_role
 from trainer.extensions import db
@@ -14,21 +15,6 @@ from trainer.sessions import form_data, queries
 from trainer.sessions.forms import SessionFilterForm
 from trainer.sessions.models import SessionStatus
 from trainer.sessions.views import bp
-
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def read_filters() -> tuple[SessionFilterForm, queries.SessionFilters]:
@@ -84,7 +70,7 @@ def month_view() -> str:
         "sessions/calendar.html",
         weeks=weeks,
         first=first,
-        month_label=f"{MONTHS[first.month - 1]} {first.year}",
+        month_label=month_fr(first),
         previous=previous,
         following=following,
         form=form,
