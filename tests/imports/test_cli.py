@@ -148,3 +148,21 @@ def test_a_killed_import_leaves_nothing(tmp_path):
     database.close()
     assert counts == [0, 0]
     assert batches == [("sessions",)]
+    # The child that reads the file (a 120,000-row file is read in parallel) ends with its writer.
+    deadline = time.monotonic() + 30
+    while _processes_naming(participants_file) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(participants_file) == []
+
+
+def _processes_naming(path: Path) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes()
+            status = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if str(path).encode() in command and ") Z " not in status:  # zombies are gone already
+            found.append(int(entry.name))
+    return found

@@ -46,7 +46,7 @@ def parsed_chunks(
         return
     forking = multiprocessing.get_context("fork")
     receiver, sender = forking.Pipe(duplex=False)
-    child = forking.Process(target=_produce, args=(sender, ctx, rows, parse), daemon=True)
+    child = forking.Process(target=_produce, args=(receiver, sender, ctx, rows, parse), daemon=True)
     child.start()
     sender.close()
     try:
@@ -77,8 +77,10 @@ def parsed_chunks(
             child.join()
 
 
-def _produce(sender, ctx: ImportContext, rows: CountedRows, parse) -> None:
+def _produce(receiver, sender, ctx: ImportContext, rows: CountedRows, parse) -> None:
     """In the child: read, check and send the rows; never touches the database."""
+    # Only the writer may hold the reading end: if it dies, sending fails and this process ends.
+    receiver.close()
     log = ctx.log
     mark = log.mark()
     try:
