@@ -33,6 +33,28 @@ def test_import_prints_what_was_stored(runner, write_file, make_session):
     assert count(Registration) == 2
 
 
+def test_a_bulk_load_leaves_every_reference_valid_and_foreign_keys_checked_again(
+    runner, write_file, make_session
+):
+    import sqlalchemy as sa
+
+    from trainer.extensions import db
+
+    make_session(reference="S-1")
+    path = write_file(
+        [PARTICIPANT_HEADER, ["S-1", "Durand", "Léa", "lea@exemple.fr", "nurse", "CHU", "59", ""]]
+    )
+    result = runner.invoke(args=["import", "participants", str(path)])
+    assert result.exit_code == 0, result.output
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        with pytest.raises(sa.exc.IntegrityError):
+            connection.exec_driver_sql("DELETE FROM people")
+
+
 def test_dry_run_prints_what_would_be_stored_and_stores_nothing(runner, write_file, make_session):
     make_session(reference="A")
     before = table_counts()

@@ -1,8 +1,10 @@
 """Large files are read and checked in a forked child: same results, errors and failures as here."""
 
 import pytest
+import sqlalchemy as sa
 
 from tests.imports.conftest import PARTICIPANT_HEADER, csv_bytes, table_counts
+from trainer.extensions import db
 from trainer.imports.issues import MAX_KEPT, ImportRejected, IssueLog
 from trainer.imports.tables import participant_rows
 
@@ -29,6 +31,26 @@ def test_several_chunks_are_counted_and_stored(in_child, run, write_file, make_s
     assert outcome.row_count == 12_000
     assert outcome.counts["registrations_created"] == 12_000
     assert table_counts()["registrations"] == 12_000
+
+
+@pytest.mark.parametrize("where", ["here", "child"])
+def test_a_session_named_again_chunks_later_remembers_who_was_planned(
+    app, where, run, write_file, make_session
+):
+    default = app.config["IMPORT_PARALLEL_MIN_BYTES"]
+    app.config["IMPORT_PARALLEL_MIN_BYTES"] = 0 if where == "child" else default
+    make_session(reference="S-1")
+    make_session(reference="S-2")
+    try:
+        rows = [_rows(1)[0], *_rows(6_000, session="S-2"), _rows(1)[0]]
+        outcome = run("participants", write_file([H, *rows]))
+    finally:
+        app.config["IMPORT_PARALLEL_MIN_BYTES"] = default
+    assert outcome.counts["registrations_created"] == 6_001
+    assert outcome.counts["duplicates_in_file"] == 1
+    assert [str(w) for w in outcome.warnings] == [
+        "ligne 6003 : déjà inscrit·e à cette session à la ligne 2 : ligne ignorée"
+    ]
 
 
 def test_errors_found_in_the_child_come_in_file_order_with_the_writers_own(
@@ -90,3 +112,20 @@ def test_issue_logs_merge_what_was_logged_since_a_mark():
 def test_a_rejected_import_in_the_child_path_says_nothing_was_stored(in_child, write_file, run):
     with pytest.raises(ImportRejected, match="aucune donnée n'a été enregistrée"):
         run("participants", write_file([H, ["S-X", "A", "B", "", "nurse", "", "", ""]]))
+
+
+def _index_names(table: str) -> set[str]:
+    inspector = sa.inspect(db.session.connection())
+    return {index["name"] for index in inspector.get_indexes(table)}
+
+
+def test_indexes_deferred_by_a_large_load_are_all_there_afterwards(run, rejected, write_file, make_session):
+    make_session(reference="S-1")
+    before = {table: _index_names(table) for table in ("people", "registrations")}
+    assert "ix_registrations_person_id" in before["registrations"]
+    rows = _rows(6_000)
+    rows[5_500][4] = "astronaute"  # the first chunk is written (indexes dropped), then this fails
+    rejected("participants", write_file([H, *rows]))
+    assert {table: _index_names(table) for table in before} == before
+    run("participants", write_file([H, *_rows(50)]))
+    assert {table: _index_names(table) for table in before} == before

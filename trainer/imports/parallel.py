@@ -1,23 +1,35 @@
-"""Reading and checking a large file in a second process while this one writes to the database.
+"""Planning a large import in a second process while this one writes to the database.
 
-An import spends its time in two halves of about the same size: reading and checking the rows
-(pure Python) and inserting them (the database). For large files a forked child process reads and
-checks the rows and hands them over chunk by chunk, so the two halves run on two cores. The pipe
-holds about one chunk, so memory stays bounded (the child waits when the writer is behind).
+An import spends its time in two halves of about the same size: reading, checking and matching the
+rows (Python, and a few reads) and inserting them (the database). For large files a forked child
+process does the first half and hands each chunk's plan over a pipe, so the two halves run on two
+cores. The pipe holds about one chunk, so memory stays bounded (the child waits for the writer).
 
-Errors and warnings the child finds travel with their chunk, in file order; a ``ReadError`` or a
-crash in the child is raised again here. Small files, and platforms without ``fork``, are read in
-this process.
+The child never touches the writer's connection or transaction: it reads through a connection of
+its own, which sees the database as it was before the import (the writer has only inserted what
+the child planned, and the child remembers that). Errors and warnings it finds travel with their
+chunk, in file order, and its counters at the end; a ``ReadError`` or a crash in the child is
+raised again here. Small files, and platforms without ``fork``, are planned in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
+from trainer.database import read_only_here
+from trainer.extensions import db
 from trainer.imports.context import CHUNK_SIZE, ImportContext, chunks
 from trainer.imports.reading import ReadError
+
+Plan = TypeVar("Plan")
+Step = Callable[[list[tuple[int, list]]], Plan]
+
+# The writer's session, referenced by the child so that it is never closed or collected there.
+_writer_session_in_child: list = []
 
 
 class CountedRows:
@@ -36,17 +48,18 @@ class CountedRows:
         return row
 
 
-def parsed_chunks(
-    ctx: ImportContext, rows: CountedRows, parse: Callable[[tuple[int, list]], object], min_bytes: int
-) -> Iterator[list]:
-    """``parse`` applied to every row, yielded in chunks of ``CHUNK_SIZE``."""
+def planned_chunks(
+    ctx: ImportContext, rows: CountedRows, make_step: Callable[[], Step], min_bytes: int
+) -> Iterator[Plan]:
+    """``make_step()`` applied to the rows, chunk by chunk; yields each chunk's plan."""
     if ctx.file_size < min_bytes or "fork" not in multiprocessing.get_all_start_methods():
+        step = make_step()
         for chunk in chunks(rows, CHUNK_SIZE):
-            yield list(map(parse, chunk))
+            yield step(chunk)
         return
     forking = multiprocessing.get_context("fork")
     receiver, sender = forking.Pipe(duplex=False)
-    child = forking.Process(target=_produce, args=(receiver, sender, ctx, rows, parse), daemon=True)
+    child = forking.Process(target=_plan_in_child, args=(receiver, sender, ctx, rows, make_step), daemon=True)
     child.start()
     sender.close()
     try:
@@ -56,12 +69,13 @@ def parsed_chunks(
             except EOFError:
                 raise RuntimeError("le processus de lecture du fichier s'est arrêté sans prévenir") from None
             kind = message[0]
-            if kind == "rows":
-                _, parsed, issues = message
+            if kind == "chunk":
+                _, plan, read, issues = message
                 ctx.log.merge(issues)
-                rows.count += len(parsed)
-                yield parsed
+                rows.count += read
+                yield plan
             elif kind == "end":
+                ctx.counts.update(message[1])
                 return
             elif kind == "read_error":
                 _, issue, issues = message
@@ -77,22 +91,36 @@ def parsed_chunks(
             child.join()
 
 
-def _produce(receiver, sender, ctx: ImportContext, rows: CountedRows, parse) -> None:
-    """In the child: read, check and send the rows; never touches the database."""
+def _plan_in_child(receiver, sender, ctx: ImportContext, rows: CountedRows, make_step) -> None:
+    """In the child: read, check and plan every chunk, and send the plans."""
     # Only the writer may hold the reading end: if it dies, sending fails and this process ends.
     receiver.close()
+    _read_through_own_connection()
     log = ctx.log
     mark = log.mark()
+    ctx.counts = Counter()
     try:
+        step = make_step()
         for chunk in chunks(rows, CHUNK_SIZE):
-            parsed = list(map(parse, chunk))
+            plan = step(chunk)
             issues = log.since(mark)
             mark = log.mark()
-            sender.send(("rows", parsed, issues))
-        sender.send(("end",))
+            sender.send(("chunk", plan, len(chunk), issues))
+        sender.send(("end", ctx.counts))
     except ReadError as exc:
         sender.send(("read_error", exc.issue, log.since(mark)))
     except Exception:
         sender.send(("crash", traceback.format_exc()))
     finally:
         sender.close()
+        db.session.close()
+        db.engine.dispose()
+
+
+def _read_through_own_connection() -> None:
+    # The writer's connection and session were copied by fork: keep them untouched (closing them
+    # here would roll back the writer's transaction), and let the pool open new connections.
+    _writer_session_in_child.append(db.session())
+    db.engine.dispose(close=False)
+    db.session.registry.set(db.session.session_factory())
+    read_only_here()

@@ -1,13 +1,16 @@
 """The ``participants`` table: one registration per row, persons matched or created in bulk.
 
-Streamed in chunks of ``CHUNK_SIZE`` rows; per chunk a handful of set-based statements (sessions
-by reference, persons by e-mail, the sessions' existing registrations), then bulk inserts of the
-new persons, registrations and attendance marks. Never one query per row.
+Streamed in chunks of ``CHUNK_SIZE`` rows. Per chunk the planner checks the rows and runs a handful
+of set-based reads (sessions by reference, persons by e-mail, the sessions' existing registrations);
+the inserter then adds the new persons, registrations and attendance marks in bulk. Never one query
+per row. For large files the planner runs in a second process (see ``parallel``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,30 +18,76 @@ from flask import current_app
 from trainer.attendance.completion import recompute_completion
 from trainer.attendance.models import AttendanceMark
 from trainer.extensions import db
-from trainer.imports.bulk import BulkInsert
+from trainer.imports.bulk import BulkInsert, DeferredIndexes
 from trainer.imports.cells import Memo
 from trainer.imports.context import IN_CHUNK, ImportContext, SessionInfo, chunks
-from trainer.imports.parallel import CountedRows, parsed_chunks
+from trainer.imports.parallel import CountedRows, planned_chunks
 from trainer.imports.tables.participant_rows import Row, RowParser
 from trainer.people.models import Person
 from trainer.sessions.models import Registration
 from trainer.signals import attendance_changed
 from trainer.text import normalise
 
+# About the size of a participant row: a file of N bytes holds about N / BYTES_PER_ROW rows (the
+# estimate that decides whether index upkeep is deferred to the end of the import).
+BYTES_PER_ROW = 100
+
 
 @dataclass(slots=True)
 class SessionState:
-    """Who is already registered in a session: person id → line of this file (0: before it)."""
+    """Who is already registered in a session: person id → line of this file (0: before it).
+
+    Kept for the whole import: the planner may read through a connection that does not see what
+    this import inserted, so what it planned must not be forgotten.
+    """
 
     persons: dict[int, int]
     # (last, first, profession) → (person id, whether that person has an e-mail)
     by_name: dict[tuple[str, str, str | None], tuple[int, bool]]
 
 
+class Plan(NamedTuple):
+    """What one chunk adds: rows for the bulk inserts, in their ``BulkInsert`` key order."""
+
+    people: list[tuple]
+    registrations: list[tuple]
+    marks: list[tuple]
+    marked_sessions: set[int]
+
+
 def import_participants(ctx: ImportContext, rows: CountedRows) -> None:
-    writer = Writer(ctx)
+    inserter = Inserter(ctx)
     min_bytes = current_app.config["IMPORT_PARALLEL_MIN_BYTES"]
-    for parsed in parsed_chunks(ctx, rows, RowParser(ctx), min_bytes):
+    for plan in planned_chunks(ctx, rows, partial(Planner, ctx), min_bytes):
+        if ctx.writing:
+            inserter.insert(plan)
+    if ctx.writing:
+        inserter.finish()
+
+
+class Planner:
+    """Checks a chunk of rows and matches its persons; says what to insert, inserts nothing.
+
+    Reads only what was there before the import (plus what it planned itself), so that it may run
+    in a second process beside the one that writes (see ``parallel``).
+    """
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self.parse = RowParser(ctx)
+        self.email_ids: dict[str, int] = {}
+        self.states: dict[int, SessionState] = {}
+        self.employers = Memo(self._employer_id)
+        self.people = Person.__table__
+        self.registrations = Registration.__table__
+
+    def _employer_id(self, name: object) -> int | None:
+        # Persons are linked to an employer organisation only when it is already known.
+        return self.ctx.known_organisations().get(normalise(str(name))[:200]) if name else None
+
+    def __call__(self, chunk: list[tuple[int, list]]) -> Plan:
+        ctx = self.ctx
+        parsed = list(map(self.parse, chunk))
         ctx.resolve_sessions((row.reference for row in parsed), with_slots=True)
         known = []
         for row in parsed:
@@ -52,53 +101,16 @@ def import_participants(ctx: ImportContext, rows: CountedRows) -> None:
                 )
             elif row.valid:
                 known.append(row)
-        if ctx.writing:
-            writer.write(known)
-    if ctx.writing:
-        writer.finish()
+        if not ctx.writing or not known:
+            return Plan([], [], [], set())
+        return self._plan(known)
 
-
-class Writer:
-    """Resolves persons for a chunk and inserts persons, registrations and marks in bulk."""
-
-    def __init__(self, ctx: ImportContext) -> None:
-        self.ctx = ctx
-        self.email_ids: dict[str, int] = {}
-        self.states: dict[int, SessionState] = {}
-        self.marked_sessions: set[int] = set()
-        self.people = Person.__table__
-        self.registrations = Registration.__table__
-        self.employers = Memo(self._employer_id)
-        self.insert_people = BulkInsert(
-            self.people,
-            ("id", "last_name", "first_name", "normalised_last_name", "normalised_first_name", "email",
-             "profession_code", "organisation_id", "department_code"),
-            {"created_at": ctx.now},
-        )  # fmt: skip
-        self.insert_registrations = BulkInsert(
-            self.registrations,
-            ("id", "session_id", "person_id", "profession_code", "employer_name", "department_code",
-             "referent_type_code", "present", "completed"),
-            {"status": "registered", "source": "import", "created_at": ctx.now, "import_batch_id": ctx.batch.id},
-        )  # fmt: skip
-        self.insert_marks = BulkInsert(
-            AttendanceMark.__table__,
-            ("registration_id", "slot_id", "status"),
-            {"method": "import", "recorded_by_id": ctx.actor_id, "recorded_at": ctx.now},
-        )
-
-    def _employer_id(self, name: object) -> int | None:
-        # Persons are linked to an employer organisation only when it is already known.
-        return self.ctx.known_organisations().get(normalise(str(name))[:200]) if name else None
-
-    def write(self, rows: list[Row]) -> None:
-        if not rows:
-            return
+    def _plan(self, rows: list[Row]) -> Plan:
         ctx = self.ctx
         self._load_emails({row.email for row in rows if row.email})
         sessions = {row.reference: ctx.sessions[row.reference] for row in rows}
         self._load_states({info.id for info in sessions.values()})
-        new_people, new_registrations, marks = [], [], []
+        new_people, new_registrations, marks, marked_sessions = [], [], [], set()
         counts, email_ids, states, employers = ctx.counts, self.email_ids, self.states, self.employers
         # Enough ids for the whole chunk, so that the loop only pops them.
         next_person = ctx.id_pool(self.people, len(rows)).pop
@@ -144,7 +156,7 @@ class Writer:
                 if row.present is not None:
                     status = "present" if row.present else "absent"
                     marks.extend((registration_id, slot_id, status) for slot_id in info.slot_ids)
-                    self.marked_sessions.add(info.id)
+                    marked_sessions.add(info.id)
                 completed = False
             else:
                 present = completed = bool(row.present)
@@ -154,22 +166,7 @@ class Writer:
             ))  # fmt: skip
         counts["persons_matched"] += matched
         counts["registrations_existing"] += existing
-        if new_people:
-            counts["persons_created"] += self.insert_people.run(new_people)
-            ctx.remember("people", (person[0] for person in new_people))
-        counts["registrations_created"] += self.insert_registrations.run(new_registrations)
-        counts["marks_created"] += self.insert_marks.run(marks)
-        # Sessions of this chunk stay in memory only while the file keeps naming them.
-        touched = {info.id for info in sessions.values()}
-        for session_id in [sid for sid in states if sid not in touched]:
-            del states[session_id]
-
-    def finish(self) -> None:
-        if self.marked_sessions:
-            recompute_completion(self.marked_sessions)
-            attendance_changed.send(
-                current_app._get_current_object(), session_ids=sorted(self.marked_sessions)
-            )
+        return Plan(new_people, new_registrations, marks, marked_sessions)
 
     def _load_emails(self, emails: set[str]) -> None:
         wanted = [email for email in emails if email not in self.email_ids]
@@ -194,3 +191,50 @@ class Writer:
                 state = self.states[session_id]
                 state.persons[person_id] = 0
                 state.by_name.setdefault((last, first, profession), (person_id, email is not None))
+
+
+class Inserter:
+    """Inserts what the planner decided, in bulk, in the import's transaction."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self.marked_sessions: set[int] = set()
+        self.insert_people = BulkInsert(
+            Person.__table__,
+            ("id", "last_name", "first_name", "normalised_last_name", "normalised_first_name", "email",
+             "profession_code", "organisation_id", "department_code"),
+            {"created_at": ctx.now},
+        )  # fmt: skip
+        self.insert_registrations = BulkInsert(
+            Registration.__table__,
+            ("id", "session_id", "person_id", "profession_code", "employer_name", "department_code",
+             "referent_type_code", "present", "completed"),
+            {"status": "registered", "source": "import", "created_at": ctx.now, "import_batch_id": ctx.batch.id},
+        )  # fmt: skip
+        self.insert_marks = BulkInsert(
+            AttendanceMark.__table__,
+            ("registration_id", "slot_id", "status"),
+            {"method": "import", "recorded_by_id": ctx.actor_id, "recorded_at": ctx.now},
+        )
+        self.indexes = DeferredIndexes(
+            [Person.__table__, Registration.__table__], expected_rows=ctx.file_size // BYTES_PER_ROW
+        )
+
+    def insert(self, plan: Plan) -> None:
+        counts = self.ctx.counts
+        if plan.registrations:
+            self.indexes.before_first_insert()
+        if plan.people:
+            counts["persons_created"] += self.insert_people.run(plan.people)
+            self.ctx.remember("people", (person[0] for person in plan.people))
+        counts["registrations_created"] += self.insert_registrations.run(plan.registrations)
+        counts["marks_created"] += self.insert_marks.run(plan.marks)
+        self.marked_sessions |= plan.marked_sessions
+
+    def finish(self) -> None:
+        self.indexes.rebuild()
+        if self.marked_sessions:
+            recompute_completion(self.marked_sessions)
+            attendance_changed.send(
+                current_app._get_current_object(), session_ids=sorted(self.marked_sessions)
+            )
