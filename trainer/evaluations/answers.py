@@ -9,15 +9,17 @@ The response keeps the session, the phase and the registration's profession — 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from trainer import audit
-from trainer.evaluations.invitations import find_invitation, link_state, local_day
+from trainer.evaluations.invitations import link_state, local_day
 from trainer.evaluations.models import (
     EvaluationAnswer,
     EvaluationInvitation,
@@ -55,11 +57,33 @@ class _OneOf:
             raise ValidationError("Choisissez l'une des réponses proposées.")
 
 
-def field_name(question: Question) -> str:
+def field_name(question: Question | QuestionSpec) -> str:
     return f"q{question.id}"
 
 
-def _field(question: Question, *, enforce_required: bool) -> Any:
+class QuestionSpec(NamedTuple):
+    """What a question's form field is built from (a question row, detached and hashable)."""
+
+    id: int
+    kind: QuestionKind
+    text: str
+    help_text: str
+    is_required: bool
+    choices: str | None
+
+    @classmethod
+    def of(cls, question: Question) -> QuestionSpec:
+        return cls(
+            question.id,
+            question.kind,
+            question.text,
+            question.help_text,
+            question.is_required,
+            question.choices,
+        )
+
+
+def _field(question: QuestionSpec, *, enforce_required: bool) -> Any:
     required = question.is_required and enforce_required
     validators: list[Any] = [
         InputRequired("Répondez à cette question : elle est obligatoire.") if required else Optional()
@@ -82,6 +106,20 @@ def _field(question: Question, *, enforce_required: bool) -> Any:
     )
 
 
+@lru_cache(maxsize=64)
+def _form_class(
+    questions: tuple[QuestionSpec, ...], enforce_required: bool, base: type[FlaskForm], _locale: str
+) -> type[FlaskForm]:
+    # One class per questionnaire content (and language): building it costs more than a whole
+    # submission's SQL, and the public form is the platform's busiest page.
+    class AnswerForm(base):  # type: ignore[misc,valid-type]
+        pass
+
+    for question in questions:
+        setattr(AnswerForm, field_name(question), _field(question, enforce_required=enforce_required))
+    return AnswerForm
+
+
 def answer_form(
     questionnaire: Questionnaire,
     *,
@@ -90,13 +128,8 @@ def answer_form(
     **kwargs: Any,
 ) -> FlaskForm:
     """A form with one field per question (``q<id>``), in the questionnaire's order, after ``base``'s."""
-
-    class AnswerForm(base):  # type: ignore[misc,valid-type]
-        pass
-
-    for question in questionnaire.questions:
-        setattr(AnswerForm, field_name(question), _field(question, enforce_required=enforce_required))
-    return AnswerForm(**kwargs)
+    questions = tuple(QuestionSpec.of(question) for question in questionnaire.questions)
+    return _form_class(questions, enforce_required, base, str(get_locale()))(**kwargs)
 
 
 def collect_answers(questionnaire: Questionnaire, form: FlaskForm) -> list[EvaluationAnswer]:
@@ -118,46 +151,69 @@ def collect_answers(questionnaire: Questionnaire, form: FlaskForm) -> list[Evalu
     return answers
 
 
-def _mark_used(invitation: EvaluationInvitation, now: datetime) -> bool:
-    result = db.session.execute(
-        sa.update(EvaluationInvitation)
+def _mark_used(invitation_id: int, now: datetime) -> int | None:
+    """Mark the invitation used if it still is open; returns its registration id, or None."""
+    # Core statements on the tables: the ORM's bulk layer would add nothing here but time.
+    invitations = EvaluationInvitation.__table__
+    return db.session.execute(
+        sa.update(invitations)
         .where(
-            EvaluationInvitation.id == invitation.id,
-            EvaluationInvitation.submitted_at.is_(None),
-            sa.or_(EvaluationInvitation.expires_at.is_(None), EvaluationInvitation.expires_at > now),
+            invitations.c.id == invitation_id,
+            invitations.c.submitted_at.is_(None),
+            sa.or_(invitations.c.expires_at.is_(None), invitations.c.expires_at > now),
         )
         .values(submitted_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+        .returning(invitations.c.registration_id)
+    ).scalar()
 
 
 def submit_online(
-    raw_token: str, questionnaire: Questionnaire, answers: list[EvaluationAnswer], *, now: datetime
-) -> EvaluationResponse:
-    """Store the response of a personal link once; raises ``LinkUnavailable`` otherwise."""
-    invitation = find_invitation(raw_token)
-    state = link_state(invitation, now)
-    if state != "open":
-        raise LinkUnavailable(state)
-    if not _mark_used(invitation, now):
-        # Another submission won the race (or the link expired meanwhile): store nothing.
-        db.session.refresh(invitation)
-        state = link_state(invitation, now)
+    invitation_id: int,
+    phase: Phase,
+    questionnaire_id: int,
+    answers: list[EvaluationAnswer],
+    *,
+    now: datetime,
+) -> int:
+    """Store the response of a personal link once (its id); raises ``LinkUnavailable`` otherwise.
+
+    Three statements, run while holding the write lock: the UPDATE that decides, one INSERT of the
+    response (copying the session and profession from the registration) and one of its answers.
+    """
+    registration_id = _mark_used(invitation_id, now)
+    if registration_id is None:
+        # Another submission won the race, or the link expired meanwhile: store nothing.
+        state = link_state(db.session.get(EvaluationInvitation, invitation_id), now)
         raise LinkUnavailable("used" if state == "open" else state)
-    registration = db.session.get(Registration, invitation.registration_id)
-    response = EvaluationResponse(
-        session_id=registration.session_id,
-        phase=invitation.phase,
-        questionnaire_id=questionnaire.id,
-        profession_code=registration.profession_code,
-        source=ResponseSource.online,
-        submitted_on=local_day(now),
-    )
-    response.answers = answers
-    db.session.add(response)
-    db.session.flush()
-    return response
+    from_registration = sa.select(
+        Registration.session_id,
+        sa.literal(phase.value),
+        sa.literal(questionnaire_id),
+        Registration.profession_code,
+        sa.literal(ResponseSource.online.value),
+        sa.literal(local_day(now)),
+    ).where(Registration.id == registration_id)
+    columns = ["session_id", "phase", "questionnaire_id", "profession_code", "source", "submitted_on"]
+    responses = EvaluationResponse.__table__
+    response_id = db.session.execute(
+        sa.insert(responses).from_select(columns, from_registration).returning(responses.c.id)
+    ).scalar_one()
+    if answers:
+        db.session.execute(
+            sa.insert(EvaluationAnswer.__table__),
+            [
+                {
+                    "response_id": response_id,
+                    "question_id": answer.question_id,
+                    "indicator": answer.indicator,
+                    "score": answer.score,
+                    "choice": answer.choice,
+                    "text": answer.text,
+                }
+                for answer in answers
+            ],
+        )
+    return response_id
 
 
 def submit_paper(

@@ -62,10 +62,11 @@ def answer(token: str) -> Response:
     form = answer_form(questionnaire)
     if request.method == "POST" and form.validate():
         answers = collect_answers(questionnaire, form)
-        # Only the single-use check and the insert hold SQLite's write lock, not the validation.
+        invitation_id, phase, questionnaire_id = invitation.id, invitation.phase, questionnaire.id
+        # Only the single-use check and the inserts hold SQLite's write lock, not the validation.
         begin_write()
         try:
-            submit_online(token, questionnaire, answers, now=now)
+            submit_online(invitation_id, phase, questionnaire_id, answers, now=now)
         except LinkUnavailable as exc:
             db.session.rollback()
             return _unavailable(exc.reason, method="POST")
