@@ -102,8 +102,9 @@ def _clean_database(request) -> Iterator[None]:
 def _isolate_requests(request):
     """Requests made while ``app_ctx`` is pushed reuse that app context and the test's thread context:
 
-    - ``flask.g``, where Flask-Login caches the signed-in user: forget it at each request so two
-      clients in one test (a trainer, a coordinator) are really two users;
+    - ``flask.g``, where Flask-Login caches the signed-in user and Flask-Babel the request's language:
+      forget them at each request so two clients in one test (a trainer, a coordinator) are really
+      two users, each in their language;
     - the test's open read transaction, whose SQLite snapshot hides rows committed meanwhile by
       other connections: end it when a request starts;
     - the database session, which the request's teardown would have closed: a POST view that reads
@@ -121,6 +122,7 @@ def _isolate_requests(request):
 
     def forget_user(sender, **extra):
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
         # A fresh snapshot: rows committed by other connections (make_user) become visible.
         db.session.commit()
 

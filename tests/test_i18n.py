@@ -134,3 +134,91 @@ def test_catalogue_covers_macros_and_navigation():
     """Babel skips folders starting with "_" unless told otherwise (see the Makefile)."""
     ids = {message.id for message in _messages()}
     assert {"(obligatoire)", "Page suivante", "Catalogue des outils", "Tableau de bord"} <= ids
+
+
+# Strings written in Python (form labels and messages, flashes, service errors, enum labels) are
+# translated too: lazily on form classes and label tables, at request time elsewhere.
+
+
+def test_login_form_and_its_errors_in_english(client):
+    html = client.get("/connexion?lang=en").get_data(as_text=True)
+    assert "Email address" in html and "Password" in html
+    assert "Adresse électronique" not in html and "Mot de passe" not in html
+    html = client.post("/connexion", data={"email": "", "password": "x"}).get_data(as_text=True)
+    assert "This field is required." in html and "Ce champ est obligatoire." not in html
+    html = client.post("/connexion", data={"email": "nobody@test.fr", "password": "wrong"}).get_data(
+        as_text=True
+    )
+    assert "Incorrect email address or password." in html
+
+
+def test_english_is_kept_after_signing_in_and_flashes_follow(app, make_user, client):
+    from tests.conftest import login
+
+    make_user("coordinator")
+    client.get("/?lang=en")
+    page = client.get(login(client, "coordinator@test.fr").headers["Location"]).get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert "Welcome, you are signed in as coordinator." in page
+    page = client.get(client.post("/deconnexion").headers["Location"]).get_data(as_text=True)
+    assert "You are signed out." in page and '<html lang="en"' in page
+
+
+def test_a_refused_action_is_flashed_in_english(login_as, make_session):
+    from trainer.sessions.models import SessionStatus
+
+    coordinator = login_as("coordinator")
+    coordinator.get("/?lang=en")
+    session_id = make_session(status=SessionStatus.held).id
+    response = coordinator.post(f"/presence/sessions/{session_id}/rouvrir", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Only a closed session can be reopened." in html
+    assert "Seule une session clôturée" not in html
+
+
+def test_session_form_labels_and_validation_errors_in_english(login_as):
+    coordinator = login_as("coordinator")
+    coordinator.get("/?lang=en")
+    data = {
+        "title": "Anna",
+        "session_type_code": "direct_training",
+        "status": "open",
+        "slots-0-on": "2026-03-10",
+        "slots-0-starts_at": "09:00",
+        "slots-0-ends_at": "08:00",
+        "mode": "in_person",
+        "capacity": "20",
+        "completion_percent": "150",
+    }
+    response = coordinator.post("/sessions/nouvelle", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The end time must be after the start time." in html
+    assert "Between 1 and 100%." in html  # a WTForms range message, formatted after translation
+    assert "Completion threshold (% of the slots)" in html and "In person" in html
+    assert "Start time" in html and "Heure de début" not in html
+    assert "Présentiel" not in html and "Ce champ est obligatoire." not in html
+
+
+def test_enum_labels_in_a_list_in_english(login_as, make_session):
+    from trainer.sessions.models import SessionStatus
+
+    coordinator = login_as("coordinator")
+    make_session(status=SessionStatus.draft)
+    assert "Brouillon" in coordinator.get("/sessions/").get_data(as_text=True)
+    html = coordinator.get("/sessions/?lang=en").get_data(as_text=True)
+    assert "Draft" in html and "Brouillon" not in html
+
+
+def test_labels_stored_as_data_stay_french(app):
+    """Outside a request (CLI, jobs) messages are French; the exchange-format names never change."""
+    from trainer.attendance.models import MARK_STATUS_LABELS, MarkStatus
+    from trainer.sessions.models import SESSION_STATUS_LABELS, SessionStatus
+
+    with app.app_context():
+        assert SessionStatus.draft.label == "Brouillon" == SESSION_STATUS_LABELS[SessionStatus.draft]
+        assert MarkStatus.present.label == "Présent·e"
+    with app.test_request_context("/?lang=en"):
+        assert SessionStatus.draft.label == "Draft" and MarkStatus.present.label == "Present"
+        assert SESSION_STATUS_LABELS[SessionStatus.draft] == "Brouillon"
+        assert MARK_STATUS_LABELS[MarkStatus.present] == "Présent·e"

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, flash, request, session
+from flask import Flask, current_app, flash, has_request_context, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from trainer import config as config_module
@@ -124,6 +125,8 @@ def _register_areas(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # CLI commands and jobs: messages in French
+        return "fr"
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in ("fr", "en"):
         session["lang"] = chosen
@@ -133,6 +136,7 @@ def _select_locale() -> str:
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
+    from flask_babel.speaklater import LazyString
 
     from trainer.navigation import nav_items
 
@@ -143,6 +147,10 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale() or "fr"),
             "has_endpoint": lambda endpoint: endpoint in app.view_functions,
         }
+
+    # Validator messages declared on form classes are lazy strings: templates test errors with
+    # ``is string`` (to skip the dicts of nested forms), so a lazy string counts as one.
+    app.jinja_env.tests["string"] = lambda value: isinstance(value, str | LazyString)
 
     @app.template_filter("date_fr")
     def _date_fr(value) -> str:
@@ -175,9 +183,12 @@ def _enforce_session_lifetime() -> None:
     absolute = current_app.config["PERMANENT_SESSION_LIFETIME"]
     expired_absolute = signed_in and now - datetime.fromtimestamp(signed_in, UTC) > absolute
     if expired_absolute or (seen and now - datetime.fromtimestamp(seen, UTC) > idle):
+        lang = session.get("lang")
         logout_user()
         session.clear()
-        flash("Votre session a expiré après une période d'inactivité. Reconnectez-vous.", "info")
+        if lang:
+            session["lang"] = lang
+        flash(_("Votre session a expiré après une période d'inactivité. Reconnectez-vous."), "info")
         return
     session["seen_at"] = int(now.timestamp())
 

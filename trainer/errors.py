@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -37,9 +38,11 @@ def handle_csrf_error(error: CSRFError):
     return render_template(
         "errors/error.html",
         code=400,
-        title="Formulaire expiré",
-        message="Le formulaire a expiré ou a été envoyé depuis une autre page. "
-        "Revenez en arrière, rechargez la page et renvoyez-le.",
+        title=_("Formulaire expiré"),
+        message=_(
+            "Le formulaire a expiré ou a été envoyé depuis une autre page. "
+            "Revenez en arrière, rechargez la page et renvoyez-le."
+        ),
         max_size=0,
     ), 400
 

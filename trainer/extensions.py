@@ -11,6 +11,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from trainer.i18n import lazy_gettext as _l
+
 # Named constraints let Alembic alter or drop them later (SQLite batch mode needs names).
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -36,6 +38,7 @@ csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Connectez-vous pour accéder à cette page."
+login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+login_manager.localize_callback = str  # flash the message in the language of the request
 login_manager.login_message_category = "info"
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,4 +1,4 @@
-"""Shared form pieces: French messages and reusable fields."""
+"""Shared form pieces: French messages (translated lazily) and reusable fields."""
 
 from __future__ import annotations
 
@@ -7,20 +7,22 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from trainer.i18n import lazy_gettext as _l
 
-def required(message: str = "Ce champ est obligatoire.") -> InputRequired:
-    return InputRequired(message=message)
+
+def required(message: str | None = None) -> InputRequired:
+    return InputRequired(message=_l("Ce champ est obligatoire.") if message is None else message)
 
 
 def email_format() -> Email:
     return Email(
-        message="Saisissez une adresse électronique valide, par exemple nom@exemple.fr.",
+        message=_l("Saisissez une adresse électronique valide, par exemple nom@exemple.fr."),
         check_deliverability=False,
     )
 
 
 def max_length(n: int) -> Length:
-    return Length(max=n, message=f"{n} caractères au maximum.")
+    return Length(max=n, message=_l("%(n)s caractères au maximum.", n=n))
 
 
 optional = Optional

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainer.auth.models import Role
+from trainer.i18n import lazy_gettext as _l
 
 ANYONE = None
 

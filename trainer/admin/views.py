@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -34,9 +36,8 @@ def _fill_choices(form: UserForm) -> None:
     trainers = db.session.scalars(
         sa.select(Person).where(Person.trainer_profile.has()).order_by(Person.last_name, Person.first_name)
     )
-    form.person_id.set_choices(
-        [(str(p.id), f"{p.sortable_name} ({p.email or 'sans courriel'})") for p in trainers]
-    )
+    no_email = _("sans courriel")
+    form.person_id.set_choices([(str(p.id), f"{p.sortable_name} ({p.email or no_email})") for p in trainers])
 
 
 @bp.route("/utilisateurs")
@@ -71,18 +72,16 @@ def create_user() -> str | Response:
             form.form_errors.append(str(exc))
         else:
             if not form.password.data:
-                _, raw = accounts.start_password_reset(user.email)
-                send_mail(
-                    user.email,
-                    "Votre compte sur la plateforme des formations VFF",
-                    render_template(
+                _user, raw = accounts.start_password_reset(user.email)
+                with force_locale("fr"):  # the e-mail is in French, its role label too
+                    body = render_template(
                         "emails/account_created.txt",
                         user=user,
                         link=external_url("auth.reset_password", token=raw),
-                    ),
-                )
+                    )
+                send_mail(user.email, "Votre compte sur la plateforme des formations VFF", body)
             db.session.commit()
-            flash(f"Le compte {user.email} a été créé.", "success")
+            flash(_("Le compte %(email)s a été créé.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -100,7 +99,9 @@ def edit_user(user_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             if form.email.data.strip().lower() != user.email:
-                raise accounts.AccountError("L'adresse électronique d'un compte ne peut pas être modifiée.")
+                raise accounts.AccountError(
+                    _("L'adresse électronique d'un compte ne peut pas être modifiée.")
+                )
             accounts.update_user(
                 user,
                 role=Role(form.role.data),
@@ -115,7 +116,7 @@ def edit_user(user_id: int) -> str | Response:
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"Le compte {user.email} a été mis à jour.", "success")
+            flash(_("Le compte %(email)s a été mis à jour.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 

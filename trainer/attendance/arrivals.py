@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from trainer import audit
 from trainer.attendance.models import MarkStatus
 from trainer.attendance.services import AttendanceError, apply_mark, ensure_editable, refresh_completion
 from trainer.extensions import db
+from trainer.i18n import lazy_gettext as _l
 from trainer.people.models import Person
 from trainer.sessions.models import (
     Registration,
@@ -21,7 +23,7 @@ from trainer.sessions.models import (
 )
 from trainer.text import normalise, normalise_email
 
-_RETRY = (
+_RETRY = _l(
     "Cette personne vient d'être enregistrée depuis un autre appareil : vérifiez la liste avant de renvoyer."
 )
 
@@ -55,7 +57,7 @@ def add_late_arrival(
             with db.session.begin_nested():  # another device may create the same e-mail meanwhile
                 db.session.add(person)
         except IntegrityError:
-            raise AttendanceError(_RETRY) from None
+            raise AttendanceError(str(_RETRY)) from None
         audit.record("person.create", person, actor=actor, summary=f"{person.full_name} (arrivée sur place)")
     registration = db.session.scalar(
         sa.select(Registration).where(
@@ -64,7 +66,10 @@ def add_late_arrival(
     )
     if registration is not None and registration.status == RegistrationStatus.registered:
         raise AttendanceError(
-            f"{person.full_name} est déjà inscrit·e à cette session : pointez sa présence dans la liste."
+            _(
+                "%(name)s est déjà inscrit·e à cette session : pointez sa présence dans la liste.",
+                name=person.full_name,
+            )
         )
     if registration is None:
         registration = Registration(
@@ -79,7 +84,7 @@ def add_late_arrival(
             with db.session.begin_nested():
                 db.session.add(registration)
         except IntegrityError:
-            raise AttendanceError(_RETRY) from None
+            raise AttendanceError(str(_RETRY)) from None
     registration.status = RegistrationStatus.registered
     registration.cancelled_at = None
     db.session.flush()

@@ -7,6 +7,7 @@ import io
 import smtplib
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -55,7 +56,8 @@ def issue_certificates(session_id: int) -> Response:
         flash(summary, "success" if not report.failed else "warning")
     else:
         flash(
-            "Aucune nouvelle attestation : chaque personne ayant validé la formation en a déjà une.", "info"
+            _("Aucune nouvelle attestation : chaque personne ayant validé la formation en a déjà une."),
+            "info",
         )
     return redirect(url_for("attendance.summary", session_id=session_id, _anchor="attestations"))
 
@@ -76,13 +78,13 @@ def send_certificate(certificate_id: int) -> Response:
         sent = certificates.send_certificate(certificate, actor=current_user)
     except (OSError, smtplib.SMTPException):
         db.session.rollback()
-        flash("Le serveur de messagerie a refusé le courriel : réessayez plus tard.", "error")
+        flash(_("Le serveur de messagerie a refusé le courriel : réessayez plus tard."), "error")
         return redirect(url_for("attendance.summary", session_id=session_id, _anchor="attestations"))
     if sent:
         db.session.commit()
-        flash(f"L'attestation {certificate.code} a été envoyée par courriel.", "success")
+        flash(_("L'attestation %(code)s a été envoyée par courriel.", code=certificate.code), "success")
     else:
-        flash("Envoi impossible : attestation révoquée ou personne sans adresse électronique.", "error")
+        flash(_("Envoi impossible : attestation révoquée ou personne sans adresse électronique."), "error")
     return redirect(url_for("attendance.summary", session_id=session_id, _anchor="attestations"))
 
 
@@ -99,7 +101,7 @@ def revoke_certificate(certificate_id: int) -> str | Response:
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"L'attestation {certificate.code} est révoquée.", "success")
+            flash(_("L'attestation %(code)s est révoquée.", code=certificate.code), "success")
             return redirect(
                 url_for(
                     "attendance.summary",
@@ -152,7 +154,7 @@ def verify() -> str | Response | tuple[str, int]:
         code = certificates.normalise_code(form.code.data)
         if code:
             return redirect(url_for("attendance.verify_code", code=code))
-        form.code.errors.append("Ce code n'a pas le bon format : ATT- suivi de 16 lettres ou chiffres.")
+        form.code.errors.append(_("Ce code n'a pas le bon format : ATT- suivi de 16 lettres ou chiffres."))
     status = 422 if request.args else 200
     return render_template("attendance/verify.html", form=form), status
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
@@ -80,8 +81,10 @@ def issue_certificates(training_session: TrainingSession, *, actor, rng=None) ->
     """A certificate for every completed attendee who has none yet; returns the new ones."""
     if training_session.status not in HELD_STATUSES:
         raise CertificateError(
-            "Les attestations sont délivrées quand la session est réalisée ou clôturée : "
-            "clôturez d'abord la session."
+            _(
+                "Les attestations sont délivrées quand la session est réalisée ou clôturée : "
+                "clôturez d'abord la session."
+            )
         )
     registrations = db.session.scalars(
         sa.select(Registration)
@@ -112,10 +115,10 @@ def issue_certificates(training_session: TrainingSession, *, actor, rng=None) ->
 def revoke(certificate: Certificate, *, reason: str, actor) -> None:
     """Revoke a certificate: the public verification page then says so, with the date."""
     if certificate.revoked_at is not None:
-        raise CertificateError("Cette attestation est déjà révoquée.")
+        raise CertificateError(_("Cette attestation est déjà révoquée."))
     reason = " ".join((reason or "").split())
     if not reason:
-        raise CertificateError("Indiquez le motif de la révocation.")
+        raise CertificateError(_("Indiquez le motif de la révocation."))
     certificate.revoked_at = now_utc()
     certificate.revoked_reason = reason[:1000]
     db.session.flush()
@@ -186,13 +189,19 @@ class DeliveryReport:
         if not (self.issued or self.sent or self.failed):
             return ""
         if self.issued:
-            text = f"{self.issued} attestation(s) délivrée(s), {self.sent} envoyée(s) par courriel"
+            text = _(
+                "%(issued)s attestation(s) délivrée(s), %(sent)s envoyée(s) par courriel",
+                issued=self.issued,
+                sent=self.sent,
+            )
         else:
-            text = f"{self.sent} attestation(s) déjà délivrée(s) envoyée(s) par courriel"
+            text = _("%(sent)s attestation(s) déjà délivrée(s) envoyée(s) par courriel", sent=self.sent)
         if self.without_email:
-            text += f" ; {self.without_email} personne(s) sans adresse électronique"
+            text += _(" ; %(count)s personne(s) sans adresse électronique", count=self.without_email)
         if self.failed:
-            text += f" ; {self.failed} courriel(s) refusé(s) par le serveur, à renvoyer plus tard"
+            text += _(
+                " ; %(count)s courriel(s) refusé(s) par le serveur, à renvoyer plus tard", count=self.failed
+            )
         return text + "."
 
 

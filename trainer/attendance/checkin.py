@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +26,7 @@ from trainer.attendance.models import AttendanceMark, MarkMethod, MarkStatus
 from trainer.attendance.services import AttendanceError, ensure_editable, refresh_completion
 from trainer.db_types import now_utc
 from trainer.extensions import db
+from trainer.i18n import lazy_gettext as _l
 from trainer.people.models import Person
 from trainer.sessions.models import Registration, RegistrationStatus, SessionSlot, SessionStatus
 from trainer.text import normalise_email
@@ -35,7 +37,7 @@ CODE_LENGTH = 6
 DEFAULT_OPENS_BEFORE_MINUTES = 30
 DEFAULT_CLOSES_AFTER_MINUTES = 0
 DEFAULT_PASS_MINUTES = 15
-ALREADY_SIGNED = "Votre présence à ce créneau est déjà enregistrée : inutile de signer à nouveau."
+ALREADY_SIGNED = _l("Votre présence à ce créneau est déjà enregistrée : inutile de signer à nouveau.")
 
 
 class CheckInError(AttendanceError):
@@ -52,7 +54,7 @@ def slot_code(slot_id: int, minute: int) -> str:
     digest = hmac.new(key, f"checkin:{slot_id}:{minute}".encode(), hashlib.sha256).digest()
     number = int.from_bytes(digest[:8], "big")
     chars = []
-    for _ in range(CODE_LENGTH):
+    for _position in range(CODE_LENGTH):
         number, index = divmod(number, len(CODE_ALPHABET))
         chars.append(CODE_ALPHABET[index])
     return "".join(chars)
@@ -96,18 +98,32 @@ def ensure_open(slot: SessionSlot, now: datetime | None = None) -> None:
     """Refuse check-in outside the slot's window or on a session that is not being held."""
     training_session = slot.training_session
     if training_session.status in (SessionStatus.closed, SessionStatus.cancelled, SessionStatus.draft):
-        raise CheckInError("L'émargement de cette session est fermé.")
+        raise CheckInError(_("L'émargement de cette session est fermé."))
     opens, closes = window(slot)
     moment = now or services.local_now()
     if moment < opens:
+        if opens.date() != moment.date():
+            raise CheckInError(
+                _(
+                    "L'émargement de ce créneau (%(slot)s) ouvrira à %(time)s le %(day)s.",
+                    slot=slot_label(slot),
+                    time=time_fr(opens.time()),
+                    day=f"{opens:%d/%m/%Y}",
+                )
+            )
         raise CheckInError(
-            f"L'émargement de ce créneau ({slot_label(slot)}) ouvrira à {time_fr(opens.time())}"
-            + (f" le {opens:%d/%m/%Y}." if opens.date() != moment.date() else ".")
+            _(
+                "L'émargement de ce créneau (%(slot)s) ouvrira à %(time)s.",
+                slot=slot_label(slot),
+                time=time_fr(opens.time()),
+            )
         )
     if moment > closes:
         raise CheckInError(
-            f"L'émargement de ce créneau ({slot_label(slot)}) est terminé. "
-            "Adressez-vous au formateur ou à la formatrice."
+            _(
+                "L'émargement de ce créneau (%(slot)s) est terminé. Adressez-vous au formateur ou à la formatrice.",
+                slot=slot_label(slot),
+            )
         )
 
 
@@ -184,11 +200,13 @@ def find_registration(slot: SessionSlot, *, registration_id: int | None, email: 
             )
         )
     else:
-        raise CheckInError("Choisissez votre nom dans la liste ou saisissez votre adresse électronique.")
+        raise CheckInError(_("Choisissez votre nom dans la liste ou saisissez votre adresse électronique."))
     if registration is None:
         raise CheckInError(
-            "Nous ne trouvons pas votre inscription à cette session. Vérifiez votre saisie "
-            "ou adressez-vous au formateur ou à la formatrice, qui peut vous ajouter."
+            _(
+                "Nous ne trouvons pas votre inscription à cette session. Vérifiez votre saisie "
+                "ou adressez-vous au formateur ou à la formatrice, qui peut vous ajouter."
+            )
         )
     return registration
 
@@ -201,7 +219,7 @@ def self_check_in(
     ensure_open(slot)
     signed_name = " ".join((signed_name or "").split())[:200] or None
     if signature_png is None and signed_name is None:
-        raise CheckInError("Signez dans la zone prévue ou tapez votre nom pour signer.")
+        raise CheckInError(_("Signez dans la zone prévue ou tapez votre nom pour signer."))
     now = now_utc()
     mark = db.session.scalar(
         sa.select(AttendanceMark).where(
@@ -222,7 +240,7 @@ def self_check_in(
             with db.session.begin_nested():
                 db.session.add(mark)
         except IntegrityError:
-            raise CheckInError(ALREADY_SIGNED) from None
+            raise CheckInError(str(ALREADY_SIGNED)) from None
     else:
         # A mark from the trainer's grid, not yet signed: the attendee signs it. The WHERE clause
         # makes a second concurrent signer update nothing.
@@ -246,7 +264,7 @@ def self_check_in(
             .execution_options(synchronize_session=False)
         )
         if updated.rowcount != 1:
-            raise CheckInError(ALREADY_SIGNED)
+            raise CheckInError(str(ALREADY_SIGNED))
         db.session.expire(mark)
     audit.record(
         "attendance.mark",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -85,7 +86,7 @@ def checkin_start() -> str | Response:
                 url_for("attendance.checkin", slot_id=slot.id, code=rules.clean_code(form.code.data))
             )
         form.code.errors.append(
-            "Ce code ne correspond à aucun émargement en cours. Vérifiez-le : il change chaque minute."
+            _("Ce code ne correspond à aucun émargement en cours. Vérifiez-le : il change chaque minute.")
         )
         status = 422
     elif request.args:
@@ -104,7 +105,9 @@ def checkin(slot_id: int, code: str):
     """The attendee finds their name (or types their e-mail) and signs, once, for this slot only."""
     slot = db.session.get(SessionSlot, slot_id)
     if slot is None:
-        return _refused("Ce lien d'émargement n'existe pas. Scannez le QR code affiché dans la salle.", 404)
+        return _refused(
+            _("Ce lien d'émargement n'existe pas. Scannez le QR code affiché dans la salle."), 404
+        )
     form = CheckInForm()
     if request.method == "POST":
         allowed = rules.pass_is_valid(form.pass_token.data, slot.id) or rules.code_is_valid(slot.id, code)
@@ -112,8 +115,10 @@ def checkin(slot_id: int, code: str):
         allowed = rules.code_is_valid(slot.id, code)
     if not allowed:
         return _refused(
-            "Ce code d'émargement a expiré : il change chaque minute. "
-            "Scannez à nouveau le QR code affiché dans la salle."
+            _(
+                "Ce code d'émargement a expiré : il change chaque minute. "
+                "Scannez à nouveau le QR code affiché dans la salle."
+            )
         )
     try:
         rules.ensure_open(slot)

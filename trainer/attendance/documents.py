@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import qrcode
 import qrcode.image.svg
 from flask import render_template
+from flask_babel import force_locale
 
 from trainer.attendance.labels import hours_fr, period_fr, slot_label, slot_short
 from trainer.attendance.models import AttendanceMark, Certificate, MarkStatus
@@ -42,7 +43,8 @@ def png_data_uri(png: bytes) -> str:
 
 
 def render_pdf(template: str, **context) -> bytes:
-    html = render_template(template, **context)
+    with force_locale("fr"):  # the documents are in French, whatever language the interface uses
+        html = render_template(template, **context)
     # Imported here: WeasyPrint takes about two seconds to load, and most processes never render a PDF.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
@@ -78,10 +80,11 @@ def attendance_sheet_pdf(training_session: TrainingSession) -> bytes:
     """The feuille d'émargement: one row per attendee, one column per slot, A4 landscape."""
     attendees = registered_attendees(training_session)
     marks = session_marks(training_session)
-    rows = [
-        (registration, [_cell(marks.get((registration.id, slot.id))) for slot in training_session.slots])
-        for registration in attendees
-    ]
+    with force_locale("fr"):
+        rows = [
+            (registration, [_cell(marks.get((registration.id, slot.id))) for slot in training_session.slots])
+            for registration in attendees
+        ]
     return render_pdf(
         "attendance/pdf/sheet.html",
         training_session=training_session,

@@ -8,21 +8,24 @@ from wtforms import BooleanField, EmailField, HiddenField, StringField, TextArea
 
 from trainer.extensions import db
 from trainer.forms import CodeSelectField, email_format, max_length, optional, required
+from trainer.i18n import lazy_gettext as _l
 from trainer.referential.models import Profession
 
 
 class LateArrivalForm(FlaskForm):
     """Someone who turned up without being registered: registered and marked present on the spot."""
 
-    last_name = StringField("Nom", validators=[required(), max_length(120)])
-    first_name = StringField("Prénom", validators=[required(), max_length(120)])
-    profession_code = CodeSelectField("Profession", validators=[required("Choisissez une profession.")])
-    email = EmailField(
-        "Adresse électronique",
-        validators=[optional(), email_format(), max_length(254)],
-        description="Facultative : elle sert à retrouver la personne et à lui envoyer son attestation.",
+    last_name = StringField(_l("Nom"), validators=[required(), max_length(120)])
+    first_name = StringField(_l("Prénom"), validators=[required(), max_length(120)])
+    profession_code = CodeSelectField(
+        _l("Profession"), validators=[required(_l("Choisissez une profession."))]
     )
-    mark_present = BooleanField("Marquer présent·e au créneau en cours", default=True)
+    email = EmailField(
+        _l("Adresse électronique"),
+        validators=[optional(), email_format(), max_length(254)],
+        description=_l("Facultative : elle sert à retrouver la personne et à lui envoyer son attestation."),
+    )
+    mark_present = BooleanField(_l("Marquer présent·e au créneau en cours"), default=True)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -37,9 +40,9 @@ class CheckInCodeForm(FlaskForm):
         csrf = False  # a GET form that changes nothing
 
     code = StringField(
-        "Code affiché dans la salle",
-        validators=[required("Saisissez le code affiché dans la salle."), max_length(20)],
-        description="6 caractères, par exemple K7P2QX. Il change chaque minute.",
+        _l("Code affiché dans la salle"),
+        validators=[required(_l("Saisissez le code affiché dans la salle.")), max_length(20)],
+        description=_l("6 caractères, par exemple K7P2QX. Il change chaque minute."),
     )
 
 
@@ -51,24 +54,26 @@ class CheckInForm(FlaskForm):
     """
 
     email = EmailField(
-        "Ou votre adresse électronique",
+        _l("Ou votre adresse électronique"),
         validators=[optional(), email_format(), max_length(254)],
-        description="Si votre nom n'est pas dans la liste, celle donnée à l'inscription.",
+        description=_l("Si votre nom n'est pas dans la liste, celle donnée à l'inscription."),
     )
     signature = HiddenField()
     signed_name = StringField(
-        "Signature tapée : votre prénom et votre nom",
+        _l("Signature tapée : votre prénom et votre nom"),
         validators=[optional(), max_length(200)],
-        description="Si vous ne pouvez pas signer à la main.",
+        description=_l("Si vous ne pouvez pas signer à la main."),
     )
     pass_token = HiddenField()
 
 
 class RevokeForm(FlaskForm):
     reason = TextAreaField(
-        "Motif de la révocation",
-        validators=[required("Indiquez le motif de la révocation."), max_length(1000)],
-        description="Il reste dans le journal ; la page publique affiche seulement la date de révocation.",
+        _l("Motif de la révocation"),
+        validators=[required(_l("Indiquez le motif de la révocation.")), max_length(1000)],
+        description=_l(
+            "Il reste dans le journal ; la page publique affiche seulement la date de révocation."
+        ),
     )
 
 
@@ -77,7 +82,7 @@ class VerifyForm(FlaskForm):
         csrf = False  # a GET form that changes nothing
 
     code = StringField(
-        "Code de vérification",
-        validators=[required("Saisissez le code imprimé sur l'attestation."), max_length(40)],
-        description="Au format ATT-XXXX-XXXX-XXXX-XXXX, imprimé en bas de l'attestation.",
+        _l("Code de vérification"),
+        validators=[required(_l("Saisissez le code imprimé sur l'attestation.")), max_length(40)],
+        description=_l("Au format ATT-XXXX-XXXX-XXXX-XXXX, imprimé en bas de l'attestation."),
     )

@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
+from trainer.i18n import N_
 
 if TYPE_CHECKING:
     from trainer.auth.models import User
@@ -26,14 +28,16 @@ class MarkStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return MARK_STATUS_LABELS[self]
+        return _(MARK_STATUS_LABELS[self])
 
 
+# The French names, also written in audit summaries: plain strings here, translated by
+# ``MarkStatus.label`` where they are shown.
 MARK_STATUS_LABELS = {
-    MarkStatus.present: "Présent·e",
-    MarkStatus.partial: "Partiellement présent·e",
-    MarkStatus.absent: "Absent·e",
-    MarkStatus.excused: "Excusé·e",
+    MarkStatus.present: N_("Présent·e"),
+    MarkStatus.partial: N_("Partiellement présent·e"),
+    MarkStatus.absent: N_("Absent·e"),
+    MarkStatus.excused: N_("Excusé·e"),
 }
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -23,6 +24,7 @@ from trainer.attendance.labels import hours_fr, slot_label
 from trainer.attendance.models import MARK_STATUS_LABELS, AttendanceMark, MarkMethod, MarkStatus
 from trainer.db_types import now_utc
 from trainer.extensions import db
+from trainer.i18n import lazy_gettext as _l
 from trainer.people.models import Person
 from trainer.sessions.models import (
     Registration,
@@ -34,7 +36,7 @@ from trainer.sessions.models import (
 
 log = logging.getLogger(__name__)
 
-FROZEN_MESSAGE = (
+FROZEN_MESSAGE = _l(
     "Cette session est clôturée : la présence ne peut plus être modifiée. "
     "Une personne de la coordination peut la rouvrir si une correction est nécessaire."
 )
@@ -60,9 +62,9 @@ def local_today() -> date:
 def ensure_editable(training_session: TrainingSession) -> None:
     """Closed sessions are frozen; cancelled and draft ones have no attendance to take."""
     if training_session.status == SessionStatus.closed:
-        raise AttendanceError(FROZEN_MESSAGE)
+        raise AttendanceError(str(FROZEN_MESSAGE))
     if training_session.status == SessionStatus.cancelled:
-        raise AttendanceError("Cette session est annulée : aucune présence ne peut y être enregistrée.")
+        raise AttendanceError(_("Cette session est annulée : aucune présence ne peut y être enregistrée."))
 
 
 def parse_hours(text: str | None) -> Decimal | None:
@@ -73,9 +75,9 @@ def parse_hours(text: str | None) -> Decimal | None:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise AttendanceError("Indiquez les heures de présence en chiffres, par exemple 1,5.") from None
+        raise AttendanceError(_("Indiquez les heures de présence en chiffres, par exemple 1,5.")) from None
     if not value.is_finite():
-        raise AttendanceError("Indiquez les heures de présence en chiffres, par exemple 1,5.")
+        raise AttendanceError(_("Indiquez les heures de présence en chiffres, par exemple 1,5."))
     return value
 
 
@@ -120,11 +122,14 @@ def slots_attended(registration: Registration) -> int:
 def _check_target(slot: SessionSlot, registration: Registration) -> None:
     ensure_editable(slot.training_session)
     if registration.session_id != slot.session_id:
-        raise AttendanceError("Cette personne n'est pas inscrite à cette session.")
+        raise AttendanceError(_("Cette personne n'est pas inscrite à cette session."))
     if registration.status != RegistrationStatus.registered:
         raise AttendanceError(
-            f"L'inscription de {registration.person.full_name} est annulée ou en liste d'attente : "
-            "sa présence ne peut pas être pointée."
+            _(
+                "L'inscription de %(name)s est annulée ou en liste d'attente : "
+                "sa présence ne peut pas être pointée.",
+                name=registration.person.full_name,
+            )
         )
 
 
@@ -132,11 +137,13 @@ def _validated_hours(slot: SessionSlot, status: MarkStatus, hours: Decimal | Non
     if status != MarkStatus.partial:
         return None
     if hours is None or hours <= 0:
-        raise AttendanceError("Pour une présence partielle, indiquez les heures de présence (plus de 0).")
+        raise AttendanceError(_("Pour une présence partielle, indiquez les heures de présence (plus de 0)."))
     if hours > slot.hours:
         raise AttendanceError(
-            f"Ce créneau dure {hours_fr(slot.hours)} : indiquez au plus cette durée, "
-            "ou choisissez « Présent·e »."
+            _(
+                "Ce créneau dure %(hours)s : indiquez au plus cette durée, ou choisissez « Présent·e ».",
+                hours=hours_fr(slot.hours),
+            )
         )
     return hours.quantize(Decimal("0.01"))
 
@@ -163,7 +170,7 @@ def apply_mark(
         except IntegrityError:
             mark = _existing_mark(registration.id, slot.id)
             if mark is None:  # pragma: no cover - the conflicting row vanished again
-                raise AttendanceError("Enregistrement impossible, réessayez.") from None
+                raise AttendanceError(_("Enregistrement impossible, réessayez.")) from None
             previous = mark.status
     else:
         previous = mark.status
@@ -233,11 +240,11 @@ def close_session(training_session: TrainingSession, *, actor) -> DeliveryReport
     """Freeze attendance: status closed, completion final, certificates delivered to those who
     completed, other areas told (evaluation invitations). Returns what the delivery did."""
     if training_session.status == SessionStatus.closed:
-        raise AttendanceError("Cette session est déjà clôturée.")
+        raise AttendanceError(_("Cette session est déjà clôturée."))
     if training_session.status in (SessionStatus.cancelled, SessionStatus.draft):
-        raise AttendanceError("Une session annulée ou en brouillon ne peut pas être clôturée.")
+        raise AttendanceError(_("Une session annulée ou en brouillon ne peut pas être clôturée."))
     if training_session.slots and training_session.slots[0].on > local_today():
-        raise AttendanceError("Cette session n'a pas encore commencé : elle ne peut pas être clôturée.")
+        raise AttendanceError(_("Cette session n'a pas encore commencé : elle ne peut pas être clôturée."))
     training_session.status = SessionStatus.closed
     training_session.closed_at = now_utc()
     recompute_completion([training_session.id])
@@ -253,7 +260,7 @@ def close_session(training_session: TrainingSession, *, actor) -> DeliveryReport
 def reopen_session(training_session: TrainingSession, *, actor) -> None:
     """Unfreeze a closed session so attendance can be corrected (coordinators only: the view checks)."""
     if training_session.status != SessionStatus.closed:
-        raise AttendanceError("Seule une session clôturée peut être rouverte.")
+        raise AttendanceError(_("Seule une session clôturée peut être rouverte."))
     training_session.status = SessionStatus.held
     training_session.closed_at = None
     db.session.flush()

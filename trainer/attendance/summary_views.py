@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from flask import flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -52,7 +53,8 @@ def close_session(session_id: int) -> Response:
         flash(str(exc), "error")
     else:
         db.session.commit()
-        message = f"La session est clôturée : la présence est figée. {report.summary()}".strip()
+        closed = _("La session est clôturée : la présence est figée.")
+        message = f"{closed} {report.summary()}".strip()
         flash(message, "warning" if report.failed else "success")
     return redirect(url_for("attendance.summary", session_id=session_id))
 
@@ -68,7 +70,7 @@ def reopen_session(session_id: int) -> Response:
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash("La session est rouverte : la présence peut être corrigée.", "success")
+        flash(_("La session est rouverte : la présence peut être corrigée."), "success")
     return redirect(url_for("attendance.summary", session_id=session_id))
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -14,7 +15,7 @@ from trainer.attendance import access, arrivals, services
 from trainer.attendance.checkin import window_is_open
 from trainer.attendance.forms import LateArrivalForm
 from trainer.attendance.labels import hours_fr, period_fr, slot_label, slot_short, time_fr
-from trainer.attendance.models import MARK_STATUS_LABELS, MarkStatus
+from trainer.attendance.models import MarkStatus
 from trainer.auth.models import Role
 from trainer.auth.permissions import require_role
 from trainer.extensions import db
@@ -145,7 +146,7 @@ def grid(session_id: int) -> str:
         marks=marks,
         attended=attended,
         statuses=GRID_STATUSES,
-        labels=MARK_STATUS_LABELS,
+        labels={status: status.label for status in MarkStatus},
         is_coordinator=access.is_coordinator(current_user),
         frozen=training_session.status in (SessionStatus.closed, SessionStatus.cancelled),
         checkin_open=slot is not None and window_is_open(slot),
@@ -180,13 +181,15 @@ def mark(slot_id: int):
     registration_id = request.form.get("registration_id", type=int)
     registration = db.session.get(Registration, registration_id) if registration_id else None
     if registration is None or registration.session_id != slot.session_id:
-        return _refused("Cette personne n'est pas inscrite à cette session.", slot, 404)
+        return _refused(_("Cette personne n'est pas inscrite à cette session."), slot, 404)
     try:
         status = MarkStatus(request.form.get("status", ""))
     except ValueError:
-        return _refused("Choisissez présent·e, absent·e ou excusé·e.", slot, 400, registration.id)
+        return _refused(_("Choisissez présent·e, absent·e ou excusé·e."), slot, 400, registration.id)
     if status == MarkStatus.partial and not access.is_coordinator(current_user):
-        return _refused("La présence partielle est saisie par la coordination.", slot, 403, registration.id)
+        return _refused(
+            _("La présence partielle est saisie par la coordination."), slot, 403, registration.id
+        )
     try:
         hours = services.parse_hours(request.form.get("hours")) if status == MarkStatus.partial else None
         mark = services.set_mark(
@@ -196,7 +199,9 @@ def mark(slot_id: int):
         return _refused(str(exc), slot, 409, registration.id)
     label = mark.status.label + (f" ({hours_fr(mark.hours_attended)})" if mark.hours_attended else "")
     db.session.commit()
-    message = f"Enregistré : {registration.person.full_name}, {label.lower()}."
+    message = _(
+        "Enregistré : %(name)s, %(status)s.", name=registration.person.full_name, status=label.lower()
+    )
     if wants_json():
         return jsonify(
             ok=True,
@@ -222,9 +227,12 @@ def mark_all_present(slot_id: int) -> Response:
         return _refused(str(exc), slot)
     db.session.commit()
     flash(
-        f"{count} personne(s) marquée(s) présente(s) ; les présences déjà pointées sont inchangées."
+        _(
+            "%(count)s personne(s) marquée(s) présente(s) ; les présences déjà pointées sont inchangées.",
+            count=count,
+        )
         if count
-        else "Toutes les personnes étaient déjà pointées.",
+        else _("Toutes les personnes étaient déjà pointées."),
         "success",
     )
     return _back_to_grid(slot)
@@ -258,7 +266,7 @@ def late_arrival(session_id: int) -> str | Response:
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"{registration.person.full_name} est inscrit·e à la session.", "success")
+            flash(_("%(name)s est inscrit·e à la session.", name=registration.person.full_name), "success")
             if slot is None:
                 return redirect(url_for("attendance.grid", session_id=training_session.id))
             return _back_to_grid(slot, registration.id)

@@ -3,31 +3,32 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo
 
 from trainer.forms import email_format, max_length, required
+from trainer.i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Adresse électronique", validators=[required(), email_format(), max_length(254)])
-    password = PasswordField("Mot de passe", validators=[required(), max_length(512)])
+    email = EmailField(_l("Adresse électronique"), validators=[required(), email_format(), max_length(254)])
+    password = PasswordField(_l("Mot de passe"), validators=[required(), max_length(512)])
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Adresse électronique", validators=[required(), email_format(), max_length(254)])
+    email = EmailField(_l("Adresse électronique"), validators=[required(), email_format(), max_length(254)])
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        "Nouveau mot de passe",
+        _l("Nouveau mot de passe"),
         validators=[required(), max_length(512)],
-        description="12 caractères au minimum ; une phrase de passe convient très bien.",
+        description=_l("12 caractères au minimum ; une phrase de passe convient très bien."),
     )
     confirm = PasswordField(
-        "Confirmez le mot de passe",
+        _l("Confirmez le mot de passe"),
         validators=[
             required(),
-            EqualTo("password", message="Les deux mots de passe ne sont pas identiques."),
+            EqualTo("password", message=_l("Les deux mots de passe ne sont pas identiques.")),
         ],
     )
 
 
 class ChangePasswordForm(ResetPasswordForm):
-    current_password = PasswordField("Mot de passe actuel", validators=[required(), max_length(512)])
+    current_password = PasswordField(_l("Mot de passe actuel"), validators=[required(), max_length(512)])

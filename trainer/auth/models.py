@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
+from trainer.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from trainer.people.models import Person
@@ -26,14 +28,14 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
-    Role.admin: "Administrateur·rice",
-    Role.coordinator: "Coordinateur·rice",
-    Role.trainer: "Formateur·rice",
-    Role.manager: "Responsable",
+    Role.admin: _l("Administrateur·rice"),
+    Role.coordinator: _l("Coordinateur·rice"),
+    Role.trainer: _l("Formateur·rice"),
+    Role.manager: _l("Responsable"),
 }
 
 
@@ -89,10 +91,10 @@ class User(UserMixin, Model):
     @property
     def scope_label(self) -> str:
         if self.scope_department:
-            return f"Département {self.scope_department.display_name}"
+            return _("Département %(name)s", name=self.scope_department.display_name)
         if self.scope_region:
-            return f"Région {self.scope_region.name}"
-        return "National"
+            return _("Région %(name)s", name=self.scope_region.name)
+        return _("National")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainer import audit
@@ -31,11 +32,14 @@ def check_password_rules(password: str) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         raise AccountError(
-            f"Le mot de passe doit contenir au moins {minimum} caractères. "
-            "Une phrase de passe facile à retenir convient très bien."
+            _(
+                "Le mot de passe doit contenir au moins %(minimum)s caractères. "
+                "Une phrase de passe facile à retenir convient très bien.",
+                minimum=minimum,
+            )
         )
     if len(password) > 512:
-        raise AccountError("Le mot de passe ne peut pas dépasser 512 caractères.")
+        raise AccountError(_("Le mot de passe ne peut pas dépasser 512 caractères."))
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -56,13 +60,13 @@ def create_user(
     """Create a staff account. Flushes, never commits."""
     email_norm = normalise_email(email)
     if not email_norm:
-        raise AccountError("L'adresse électronique est obligatoire.")
+        raise AccountError(_("L'adresse électronique est obligatoire."))
     if find_user_by_email(email_norm):
-        raise AccountError(f"Un compte existe déjà pour {email_norm}.")
+        raise AccountError(_("Un compte existe déjà pour %(email)s.", email=email_norm))
     if password is not None:
         check_password_rules(password)
     if role != Role.manager and (scope_region_code or scope_department_code):
-        raise AccountError("Seul un compte « responsable » peut être limité à un territoire.")
+        raise AccountError(_("Seul un compte « responsable » peut être limité à un territoire."))
     user = User(
         email=email_norm,
         full_name=full_name.strip(),
@@ -120,11 +124,11 @@ def update_user(
     actor,
 ) -> None:
     if role != Role.manager and (scope_region_code or scope_department_code):
-        raise AccountError("Seul un compte « responsable » peut être limité à un territoire.")
+        raise AccountError(_("Seul un compte « responsable » peut être limité à un territoire."))
     if scope_region_code and scope_department_code:
-        raise AccountError("Choisissez une région ou un département, pas les deux.")
+        raise AccountError(_("Choisissez une région ou un département, pas les deux."))
     if user.id == getattr(actor, "id", None) and (role != Role.admin or not is_active):
-        raise AccountError("Vous ne pouvez pas retirer vos propres droits d'administration.")
+        raise AccountError(_("Vous ne pouvez pas retirer vos propres droits d'administration."))
     changes = []
     if user.role != role:
         changes.append(f"rôle {user.role.value} → {role.value}")
@@ -172,7 +176,7 @@ def reset_token_user(raw: str) -> PasswordResetToken | None:
 def complete_password_reset(raw: str, password: str) -> User:
     token = reset_token_user(raw)
     if token is None:
-        raise AccountError("Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau.")
+        raise AccountError(_("Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau."))
     check_password_rules(password)
     # Conditional update: a second use of the same link, even concurrent, changes nothing.
     used = db.session.execute(
@@ -181,6 +185,6 @@ def complete_password_reset(raw: str, password: str) -> User:
         .values(used_at=now_utc())
     )
     if used.rowcount != 1:
-        raise AccountError("Ce lien de réinitialisation a déjà été utilisé.")
+        raise AccountError(_("Ce lien de réinitialisation a déjà été utilisé."))
     set_password(token.user, password, actor=token.user)
     return token.user

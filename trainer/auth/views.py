@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -21,6 +22,14 @@ bp = Blueprint("auth", __name__)
 
 def _login_account_key() -> str:
     return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _fresh_session() -> None:
+    """A new session (no fixation, nothing left from the last user) that keeps the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 def _safe_next(target: str | None) -> str:
@@ -41,17 +50,22 @@ def login() -> str | Response:
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.form_errors.append(
-                "Adresse électronique ou mot de passe incorrect. Vérifiez votre saisie ou "
-                "utilisez « Mot de passe oublié »."
+                _(
+                    "Adresse électronique ou mot de passe incorrect. Vérifiez votre saisie ou "
+                    "utilisez « Mot de passe oublié »."
+                )
             )
         else:
-            session.clear()  # a fresh session at login: no fixation
+            _fresh_session()  # at login: no fixation
             login_user(user)
             session.permanent = True
             session["login_at"] = session["seen_at"] = int(now_utc().timestamp())
             services.record_login(user)
             db.session.commit()
-            flash(f"Bienvenue, vous êtes connecté·e en tant que {user.role_label.lower()}.", "success")
+            flash(
+                _("Bienvenue, vous êtes connecté·e en tant que %(role)s.", role=user.role_label.lower()),
+                "success",
+            )
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 
@@ -62,8 +76,8 @@ def logout() -> Response:
     services.invalidate_sessions(current_user)
     db.session.commit()
     logout_user()
-    session.clear()
-    flash("Vous êtes déconnecté·e.", "info")
+    _fresh_session()
+    flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -86,8 +100,10 @@ def forgot_password() -> str | Response:
             db.session.commit()
         # Same answer whether or not the account exists.
         flash(
-            "Si un compte existe pour cette adresse, un lien de réinitialisation vient d'être envoyé. "
-            "Il est valable quelques heures et ne sert qu'une fois.",
+            _(
+                "Si un compte existe pour cette adresse, un lien de réinitialisation vient d'être envoyé. "
+                "Il est valable quelques heures et ne sert qu'une fois."
+            ),
             "info",
         )
         return redirect(url_for("auth.login"))
@@ -107,7 +123,7 @@ def reset_password(token: str) -> str | Response:
             form.password.errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Votre mot de passe a été modifié. Vous pouvez vous connecter.", "success")
+            flash(_("Votre mot de passe a été modifié. Vous pouvez vous connecter."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
@@ -118,7 +134,7 @@ def account() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if services.authenticate(current_user.email, form.current_password.data) is None:
-            form.current_password.errors.append("Le mot de passe actuel est incorrect.")
+            form.current_password.errors.append(_("Le mot de passe actuel est incorrect."))
         else:
             try:
                 services.set_password(current_user, form.password.data)
@@ -128,6 +144,6 @@ def account() -> str | Response:
                 db.session.commit()
                 # Other sessions are now invalid; keep this one signed in with the new version.
                 login_user(current_user)
-                flash("Votre mot de passe a été modifié. Vos autres sessions ont été fermées.", "success")
+                flash(_("Votre mot de passe a été modifié. Vos autres sessions ont été fermées."), "success")
                 return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, FieldList, Form, FormField, IntegerField, StringField
 from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
 from trainer.forms import CodeSelectField, max_length, optional, required
+from trainer.i18n import lazy_gettext as _l
 
 HEADCOUNT_ROWS = 6
 
@@ -20,55 +22,59 @@ class FrenchDecimalField(DecimalField):
             valuelist = [str(v).replace(",", ".").replace("\u202f", "").replace(" ", "") for v in valuelist]
         super().process_formdata(valuelist)
         if valuelist and valuelist[0] and self.data is None:
-            self.process_errors.append("Saisissez un nombre, par exemple 3 ou 3,5.")
+            self.process_errors.append(_("Saisissez un nombre, par exemple 3 ou 3,5."))
 
 
 class HeadcountRow(Form):
     """One profession and how many of its professionals the training reached (blank row: ignored)."""
 
-    profession_code = CodeSelectField("Profession", validators=[optional()], empty_label="—")
+    profession_code = CodeSelectField(_l("Profession"), validators=[optional()], empty_label="—")
     headcount = IntegerField(
-        "Effectif",
-        validators=[optional(), NumberRange(min=1, max=100_000, message="Un nombre entre 1 et 100 000.")],
+        _l("Effectif"),
+        validators=[optional(), NumberRange(min=1, max=100_000, message=_l("Un nombre entre 1 et 100 000."))],
     )
 
     def validate_headcount(self, field):
         if self.profession_code.data and field.data is None:
-            raise ValidationError("Indiquez l'effectif de cette profession.")
+            raise ValidationError(_("Indiquez l'effectif de cette profession."))
         if field.data is not None and not self.profession_code.data:
-            raise ValidationError("Choisissez la profession de cet effectif.")
+            raise ValidationError(_("Choisissez la profession de cet effectif."))
 
 
 class DeclarationForm(FlaskForm):
-    held_on = DateField("Date de la formation", validators=[required("Indiquez la date de la formation.")])
-    title = StringField("Intitulé", validators=[optional(), max_length(250)])
-    kit_id = CodeSelectField("Outil pédagogique utilisé", validators=[optional()], empty_label="Aucun")
-    organisation_id = CodeSelectField("Organisme (déjà connu)", validators=[optional()], empty_label="—")
-    new_organisation = StringField(
-        "ou nom d'un nouvel organisme",
-        validators=[optional(), max_length(200)],
-        description="Si l'organisme n'est pas dans la liste.",
+    held_on = DateField(
+        _l("Date de la formation"), validators=[required(_l("Indiquez la date de la formation."))]
     )
-    department_code = CodeSelectField("Département", validators=[optional()], empty_label="—")
+    title = StringField(_l("Intitulé"), validators=[optional(), max_length(250)])
+    kit_id = CodeSelectField(
+        _l("Outil pédagogique utilisé"), validators=[optional()], empty_label=_l("Aucun")
+    )
+    organisation_id = CodeSelectField(_l("Organisme (déjà connu)"), validators=[optional()], empty_label="—")
+    new_organisation = StringField(
+        _l("ou nom d'un nouvel organisme"),
+        validators=[optional(), max_length(200)],
+        description=_l("Si l'organisme n'est pas dans la liste."),
+    )
+    department_code = CodeSelectField(_l("Département"), validators=[optional()], empty_label="—")
     hours = FrenchDecimalField(
-        "Durée (heures)",
+        _l("Durée (heures)"),
         places=2,
         validators=[
             optional(),
-            NumberRange(min=0.25, max=1000, message="Une durée entre 0,25 et 1 000 heures."),
+            NumberRange(min=0.25, max=1000, message=_l("Une durée entre 0,25 et 1 000 heures.")),
         ],
-        description="Par exemple 3 ou 3,5.",
+        description=_l("Par exemple 3 ou 3,5."),
         widget=TextInput(),  # a number input refuses the French decimal comma
         render_kw={"inputmode": "decimal"},
     )
     trainer_person_id = CodeSelectField(
-        "Formateur·rice", validators=[optional()], empty_label="Non renseigné"
+        _l("Formateur·rice"), validators=[optional()], empty_label=_l("Non renseigné")
     )
     headcounts = FieldList(FormField(HeadcountRow), min_entries=HEADCOUNT_ROWS, max_entries=40)
 
     def validate_new_organisation(self, field):
         if not (field.data or "").strip() and not self.organisation_id.data:
-            raise ValidationError("Choisissez un organisme ou saisissez le nom d'un nouvel organisme.")
+            raise ValidationError(_("Choisissez un organisme ou saisissez le nom d'un nouvel organisme."))
 
     def filled_headcounts(self) -> list[tuple[str, int]]:
         return [
@@ -80,7 +86,7 @@ class DeclarationForm(FlaskForm):
     def validate_headcounts(self, field):
         filled = self.filled_headcounts()
         if not filled:
-            raise ValidationError("Indiquez au moins une profession et son effectif.")
-        codes = [code for code, _ in filled]
+            raise ValidationError(_("Indiquez au moins une profession et son effectif."))
+        codes = [code for code, _count in filled]
         if len(codes) != len(set(codes)):
-            raise ValidationError("Chaque profession ne figure qu'une fois : additionnez les effectifs.")
+            raise ValidationError(_("Chaque profession ne figure qu'une fois : additionnez les effectifs."))

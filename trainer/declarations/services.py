@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from trainer import audit
 from trainer.auth.models import Role, User
@@ -70,15 +71,15 @@ def _organisation(data: DeclarationData) -> Organisation:
         return organisation
     organisation = db.session.get(Organisation, data.organisation_id) if data.organisation_id else None
     if organisation is None:
-        raise DeclarationError("Choisissez un organisme ou saisissez le nom d'un nouvel organisme.")
+        raise DeclarationError(_("Choisissez un organisme ou saisissez le nom d'un nouvel organisme."))
     return organisation
 
 
 def _apply(declared: DeclaredTraining, data: DeclarationData, actor: User) -> None:
     if not data.headcounts:
-        raise DeclarationError("Indiquez au moins une profession et son effectif.")
+        raise DeclarationError(_("Indiquez au moins une profession et son effectif."))
     if data.held_on > date.today():
-        raise DeclarationError("On déclare une formation déjà réalisée : la date ne peut pas être future.")
+        raise DeclarationError(_("On déclare une formation déjà réalisée : la date ne peut pas être future."))
     declared.held_on = data.held_on
     declared.title = (data.title or "").strip()[:250]
     declared.kit_id = data.kit_id
@@ -103,7 +104,9 @@ def create_declaration(data: DeclarationData, *, actor: User) -> DeclaredTrainin
     """Store a declaration. Flushes, never commits."""
     if not is_staff(actor) and actor.person_id is None:
         raise DeclarationError(
-            "Votre compte n'est pas lié à une fiche formateur·rice : demandez-le à un·e administrateur·rice."
+            _(
+                "Votre compte n'est pas lié à une fiche formateur·rice : demandez-le à un·e administrateur·rice."
+            )
         )
     declared = DeclaredTraining(declared_by_id=actor.id)
     _apply(declared, data, actor)
@@ -115,7 +118,7 @@ def create_declaration(data: DeclarationData, *, actor: User) -> DeclaredTrainin
 
 def update_declaration(declared: DeclaredTraining, data: DeclarationData, *, actor: User) -> None:
     if not can_edit(actor, declared):
-        raise DeclarationError("Vous ne pouvez modifier que vos propres déclarations.")
+        raise DeclarationError(_("Vous ne pouvez modifier que vos propres déclarations."))
     _apply(declared, data, actor)
     db.session.flush()
     audit.record("declaration.update", declared, actor=actor, summary=_summary(declared))
@@ -123,7 +126,7 @@ def update_declaration(declared: DeclaredTraining, data: DeclarationData, *, act
 
 def delete_declaration(declared: DeclaredTraining, *, actor: User) -> None:
     if not can_edit(actor, declared):
-        raise DeclarationError("Vous ne pouvez supprimer que vos propres déclarations.")
+        raise DeclarationError(_("Vous ne pouvez supprimer que vos propres déclarations."))
     audit.record("declaration.delete", declared, actor=actor, summary=_summary(declared))
     db.session.delete(declared)
     db.session.flush()

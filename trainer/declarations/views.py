@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -93,7 +94,7 @@ def create() -> str | Response:
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            flash("La formation est déclarée.", "success")
+            flash(_("La formation est déclarée."), "success")
             return redirect(url_for("declarations.list"))
     return render_template("declarations/form.html", form=form, declared=None)
 
@@ -128,7 +129,7 @@ def edit(declaration_id: int) -> str | Response:
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            flash("La déclaration est mise à jour.", "success")
+            flash(_("La déclaration est mise à jour."), "success")
             return redirect(url_for("declarations.list"))
     return render_template("declarations/form.html", form=form, declared=declared)
 
@@ -140,5 +141,5 @@ def delete(declaration_id: int) -> Response:
     if EmptyForm().validate_on_submit():
         services.delete_declaration(declared, actor=current_user)
         db.session.commit()
-        flash("La déclaration est supprimée.", "success")
+        flash(_("La déclaration est supprimée."), "success")
     return redirect(url_for("declarations.list"))

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -21,6 +22,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from trainer import audit
 from trainer.evaluations.invitations import link_state, local_day
 from trainer.evaluations.models import (
+    PHASE_LABELS,
     EvaluationAnswer,
     EvaluationInvitation,
     EvaluationResponse,
@@ -34,10 +36,17 @@ from trainer.evaluations.questionnaires import choice_list
 from trainer.evaluations.services import EvaluationError
 from trainer.extensions import db
 from trainer.forms import choices
+from trainer.i18n import N_
+from trainer.i18n import lazy_gettext as _l
 from trainer.sessions.models import Registration, TrainingSession
 
-SCALE_LABELS = {1: "1 – Pas du tout", 2: "2 – Plutôt non", 3: "3 – Plutôt oui", 4: "4 – Tout à fait"}
-YES_NO = ("Oui", "Non")
+SCALE_LABELS = {
+    1: _l("1 – Pas du tout"),
+    2: _l("2 – Plutôt non"),
+    3: _l("3 – Plutôt oui"),
+    4: _l("4 – Tout à fait"),
+}
+YES_NO = (N_("Oui"), N_("Non"))  # the stored answers: French whatever the language shown
 TEXT_MAX = 2000
 
 
@@ -54,7 +63,7 @@ class _OneOf:
 
     def __call__(self, form: Any, field: Any) -> None:
         if field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Choisissez l'une des réponses proposées.")
+            raise ValidationError(_("Choisissez l'une des réponses proposées."))
 
 
 def field_name(question: Question | QuestionSpec) -> str:
@@ -86,15 +95,15 @@ class QuestionSpec(NamedTuple):
 def _field(question: QuestionSpec, *, enforce_required: bool) -> Any:
     required = question.is_required and enforce_required
     validators: list[Any] = [
-        InputRequired("Répondez à cette question : elle est obligatoire.") if required else Optional()
+        InputRequired(_("Répondez à cette question : elle est obligatoire.")) if required else Optional()
     ]
     if question.kind == QuestionKind.text:
-        validators.append(Length(max=TEXT_MAX, message=f"{TEXT_MAX} caractères au maximum."))
+        validators.append(Length(max=TEXT_MAX, message=_("%(n)s caractères au maximum.", n=TEXT_MAX)))
         return TextAreaField(question.text, validators=validators, description=question.help_text)
     if question.kind == QuestionKind.scale4:
         options = [(str(score), label) for score, label in SCALE_LABELS.items()]
     elif question.kind == QuestionKind.yes_no:
-        options = [(value, value) for value in YES_NO]
+        options = [(value, _(value)) for value in YES_NO]
     else:
         options = [(value, value) for value in choice_list(question)]
     return RadioField(
@@ -228,7 +237,7 @@ def submit_paper(
 ) -> EvaluationResponse:
     """Store a paper questionnaire typed in by staff; it counts like an online one."""
     if not answers:
-        raise EvaluationError("Saisissez au moins une réponse du questionnaire papier.")
+        raise EvaluationError(_("Saisissez au moins une réponse du questionnaire papier."))
     response = EvaluationResponse(
         session_id=training_session.id,
         phase=phase,
@@ -244,6 +253,6 @@ def submit_paper(
         "evaluation.paper_entry",
         training_session,
         actor=actor,
-        summary=f"réponse papier ({phase.label.lower()}) saisie",
+        summary=f"réponse papier ({PHASE_LABELS[phase].lower()}) saisie",
     )
     return response

@@ -2,50 +2,54 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from trainer.evaluations.models import Indicator, Phase, QuestionKind
+from trainer.evaluations.models import PHASE_LABELS, Indicator, Phase, QuestionKind
 from trainer.evaluations.questionnaires import KIND_LABELS, MAX_CHOICES
 from trainer.evaluations.services import INDICATOR_LABELS
 from trainer.forms import CodeSelectField, choices, max_length, optional, required
+from trainer.i18n import lazy_gettext as _l
 
-PHASE_CHOICES = [(phase.value, phase.label) for phase in Phase]
+PHASE_CHOICES = [(phase.value, _l(PHASE_LABELS[phase])) for phase in Phase]
 
 
 class QuestionnaireForm(FlaskForm):
-    title = StringField("Titre", validators=[required(), max_length(200)])
+    title = StringField(_l("Titre"), validators=[required(), max_length(200)])
     introduction = TextAreaField(
-        "Introduction",
+        _l("Introduction"),
         validators=[optional(), max_length(2000)],
-        description="Affichée en haut du formulaire, avant les questions.",
+        description=_l("Affichée en haut du formulaire, avant les questions."),
     )
 
 
 class QuestionForm(FlaskForm):
-    text = TextAreaField("Question", validators=[required(), max_length(1000)])
+    text = TextAreaField(_l("Question"), validators=[required(), max_length(1000)])
     help_text = TextAreaField(
-        "Aide (facultatif)",
+        _l("Aide (facultatif)"),
         validators=[optional(), max_length(1000)],
-        description="Affichée sous la question.",
+        description=_l("Affichée sous la question."),
     )
     kind = SelectField(
-        "Type de réponse",
+        _l("Type de réponse"),
         choices=choices([(kind.value, label) for kind, label in KIND_LABELS.items()]),
         validators=[required()],
     )
     choices_text = TextAreaField(
-        "Choix proposés",
+        _l("Choix proposés"),
         validators=[optional(), max_length(MAX_CHOICES * 251)],
-        description="Pour une question à choix : un choix par ligne, de 2 à 12 choix.",
+        description=_l("Pour une question à choix : un choix par ligne, de 2 à 12 choix."),
     )
-    is_required = BooleanField("Réponse obligatoire")
+    is_required = BooleanField(_l("Réponse obligatoire"))
     indicator = CodeSelectField(
-        "Indicateur mesuré",
+        _l("Indicateur mesuré"),
         validators=[optional()],
-        empty_label="Aucun",
-        description="Seulement pour une échelle de 1 à 4 : la réponse compte dans le taux de cet indicateur.",
+        empty_label=_l("Aucun"),
+        description=_l(
+            "Seulement pour une échelle de 1 à 4 : la réponse compte dans le taux de cet indicateur."
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -55,18 +59,20 @@ class QuestionForm(FlaskForm):
     def validate_indicator(self, field) -> None:
         # The select itself refuses values outside its choices; this is the cross-field rule.
         if field.data and self.kind.data != QuestionKind.scale4.value:
-            raise ValidationError("Un indicateur ne se mesure qu'avec une échelle de 1 à 4.")
+            raise ValidationError(_("Un indicateur ne se mesure qu'avec une échelle de 1 à 4."))
 
 
 class SheetForm(FlaskForm):
     """Printing personal QR codes for a session."""
 
     phase = RadioField(
-        "Évaluation", choices=choices(PHASE_CHOICES), default=Phase.hot.value, validators=[required()]
+        _l("Évaluation"), choices=choices(PHASE_CHOICES), default=Phase.hot.value, validators=[required()]
     )
     everyone = BooleanField(
-        "Inclure les personnes qui ont une adresse électronique (leur lien envoyé par courriel ne "
-        "fonctionnera plus)"
+        _l(
+            "Inclure les personnes qui ont une adresse électronique (leur lien envoyé par courriel ne "
+            "fonctionnera plus)"
+        )
     )
 
 
@@ -74,5 +80,7 @@ class PaperProfessionForm(FlaskForm):
     """The profession written on a paper questionnaire, if any."""
 
     profession_code = CodeSelectField(
-        "Profession indiquée sur le questionnaire", validators=[optional()], empty_label="Non indiquée"
+        _l("Profession indiquée sur le questionnaire"),
+        validators=[optional()],
+        empty_label=_l("Non indiquée"),
     )

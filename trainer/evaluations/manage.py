@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -49,8 +50,12 @@ def _apply(
     db.session.commit()
     if after.id != before.id:
         flash(
-            f"La version {before.version} avait déjà des réponses : elle est conservée telle quelle et "
-            f"la version {after.version}, qui contient votre modification, devient la version en cours.",
+            _(
+                "La version %(old)s avait déjà des réponses : elle est conservée telle quelle et "
+                "la version %(new)s, qui contient votre modification, devient la version en cours.",
+                old=before.version,
+                new=after.version,
+            ),
             "info",
         )
     if done:
@@ -84,7 +89,7 @@ def install_defaults() -> Response:
     if installed:
         audit.record("questionnaire.install_defaults", actor=current_user, summary=", ".join(installed))
     db.session.commit()
-    flash("Les questionnaires par défaut sont en place.", "success")
+    flash(_("Les questionnaires par défaut sont en place."), "success")
     return redirect(url_for("evaluations.questionnaires"))
 
 
@@ -112,7 +117,7 @@ def edit_questionnaire(questionnaire_id: int) -> str | Response:
             lambda: service.update_questionnaire(
                 item, title=form.title.data, introduction=form.introduction.data or "", actor=current_user
             ),
-            done="Le questionnaire a été mis à jour.",
+            done=_("Le questionnaire a été mis à jour."),
             form=form,
         )
         if response is not None:
@@ -140,7 +145,7 @@ def add_question(questionnaire_id: int) -> str | Response:
         response = _apply(
             item,
             lambda: service.add_question(item, _data(form), actor=current_user).questionnaire,
-            done="La question a été ajoutée.",
+            done=_("La question a été ajoutée."),
             form=form,
         )
         if response is not None:
@@ -162,7 +167,7 @@ def edit_question(question_id: int) -> str | Response:
         response = _apply(
             before,
             lambda: service.update_question(question, _data(form), actor=current_user).questionnaire,
-            done="La question a été modifiée.",
+            done=_("La question a été modifiée."),
             form=form,
         )
         if response is not None:
@@ -179,7 +184,7 @@ def delete_question(question_id: int) -> Response:
     return _apply(
         question.questionnaire,
         lambda: service.delete_question(question, actor=current_user),
-        done="La question a été supprimée.",
+        done=_("La question a été supprimée."),
     )
 
 

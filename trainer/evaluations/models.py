@@ -7,10 +7,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
+from trainer.i18n import N_
 
 if TYPE_CHECKING:
     from trainer.sessions.models import Registration, TrainingSession
@@ -22,7 +24,12 @@ class Phase(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"hot": "À chaud", "cold": "À froid"}[self.value]
+        return _(PHASE_LABELS[self])
+
+
+# The French names, also written in audit summaries: plain strings here, translated by
+# ``Phase.label`` where they are shown.
+PHASE_LABELS = {Phase.hot: N_("À chaud"), Phase.cold: N_("À froid")}
 
 
 class QuestionKind(enum.StrEnum):

@@ -7,6 +7,7 @@ import io
 
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -49,7 +50,7 @@ def qr_sheet(session_id: int) -> str | Response:
         )
         if not sheet:
             db.session.rollback()
-            flash("Personne n'attend de lien pour cette évaluation : aucune feuille à imprimer.", "info")
+            flash(_("Personne n'attend de lien pour cette évaluation : aucune feuille à imprimer."), "info")
             return redirect(url_for("evaluations.qr_sheet", session_id=session_id))
         cards = []
         for registration, raw in sheet:
@@ -76,7 +77,7 @@ def _paper_context(training_session: TrainingSession, phase: Phase) -> dict:
         "phase": phase,
         "questionnaire": questionnaire,
         "scale_labels": SCALE_LABELS,
-        "yes_no": YES_NO,
+        "yes_no": [_(value) for value in YES_NO],
         "choice_list": choice_list,
         "QuestionKind": QuestionKind,
     }
@@ -119,7 +120,7 @@ def paper_entry(session_id: int) -> str | Response:
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash("La réponse papier a été enregistrée. Vous pouvez saisir la suivante.", "success")
+            flash(_("La réponse papier a été enregistrée. Vous pouvez saisir la suivante."), "success")
             return redirect(url_for("evaluations.paper_entry", session_id=session_id, phase=phase.value))
     return render_template(
         "evaluations/paper_entry.html",

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from trainer import audit
 from trainer.evaluations.defaults import install_default_questionnaires
 from trainer.evaluations.models import (
+    PHASE_LABELS,
     EvaluationResponse,
     Indicator,
     Phase,
@@ -22,12 +24,13 @@ from trainer.evaluations.models import (
 )
 from trainer.evaluations.services import EvaluationError
 from trainer.extensions import db
+from trainer.i18n import lazy_gettext as _l
 
 KIND_LABELS = {
-    QuestionKind.scale4: "Échelle de 1 à 4",
-    QuestionKind.yes_no: "Oui / non",
-    QuestionKind.choice: "Choix dans une liste",
-    QuestionKind.text: "Texte libre",
+    QuestionKind.scale4: _l("Échelle de 1 à 4"),
+    QuestionKind.yes_no: _l("Oui / non"),
+    QuestionKind.choice: _l("Choix dans une liste"),
+    QuestionKind.text: _l("Texte libre"),
 }
 MAX_CHOICES = 12
 
@@ -73,17 +76,17 @@ def choice_list(question: Question) -> list[str]:
 
 def _check(data: QuestionData) -> None:
     if not data.text.strip():
-        raise EvaluationError("Saisissez le texte de la question.")
+        raise EvaluationError(_("Saisissez le texte de la question."))
     if data.indicator is not None and data.kind != QuestionKind.scale4:
-        raise EvaluationError("Seule une question sur une échelle de 1 à 4 peut mesurer un indicateur.")
+        raise EvaluationError(_("Seule une question sur une échelle de 1 à 4 peut mesurer un indicateur."))
     if data.kind == QuestionKind.choice:
         options = [line.strip() for line in data.choices.splitlines() if line.strip()]
         if len(options) < 2:
-            raise EvaluationError("Une question à choix demande au moins deux choix, un par ligne.")
+            raise EvaluationError(_("Une question à choix demande au moins deux choix, un par ligne."))
         if len(options) > MAX_CHOICES:
-            raise EvaluationError(f"{MAX_CHOICES} choix au maximum.")
+            raise EvaluationError(_("%(n)s choix au maximum.", n=MAX_CHOICES))
         if any(len(option) > 250 for option in options):
-            raise EvaluationError("Chaque choix tient en 250 caractères au maximum.")
+            raise EvaluationError(_("Chaque choix tient en 250 caractères au maximum."))
 
 
 def _copy(questionnaire: Questionnaire) -> Questionnaire:
@@ -119,8 +122,10 @@ def editable_version(questionnaire: Questionnaire, *, actor) -> Questionnaire:
     """The version an edit applies to: itself if unanswered, else a new current copy."""
     if not questionnaire.is_current:
         raise EvaluationError(
-            "Seule la version en cours d'un questionnaire peut être modifiée ; les anciennes versions "
-            "sont conservées telles quelles."
+            _(
+                "Seule la version en cours d'un questionnaire peut être modifiée ; les anciennes versions "
+                "sont conservées telles quelles."
+            )
         )
     if response_count(questionnaire) == 0:
         return questionnaire
@@ -129,7 +134,7 @@ def editable_version(questionnaire: Questionnaire, *, actor) -> Questionnaire:
         "questionnaire.version",
         copy,
         actor=actor,
-        summary=f"{questionnaire.phase.label} : version {copy.version} créée "
+        summary=f"{PHASE_LABELS[questionnaire.phase]} : version {copy.version} créée "
         f"(la version {questionnaire.version} a des réponses)",
     )
     return copy
@@ -140,7 +145,7 @@ def _same_question(questionnaire: Questionnaire, question: Question) -> Question
     for candidate in questionnaire.questions:
         if candidate.position == question.position:
             return candidate
-    raise EvaluationError("Cette question n'existe plus.")
+    raise EvaluationError(_("Cette question n'existe plus."))
 
 
 def update_questionnaire(
@@ -151,7 +156,7 @@ def update_questionnaire(
     target.title = title.strip()
     target.introduction = introduction.strip()
     audit.record(
-        "questionnaire.update", target, actor=actor, summary=f"{target.phase.label} v{target.version}"
+        "questionnaire.update", target, actor=actor, summary=f"{PHASE_LABELS[target.phase]} v{target.version}"
     )
     db.session.flush()
     return target
@@ -184,7 +189,7 @@ def delete_question(question: Question, *, actor) -> Questionnaire:
     target = editable_version(question.questionnaire, actor=actor)
     question = _same_question(target, question)
     if len(target.questions) == 1:
-        raise EvaluationError("Un questionnaire garde au moins une question.")
+        raise EvaluationError(_("Un questionnaire garde au moins une question."))
     audit.record("questionnaire.question_delete", question, actor=actor, summary=question.text[:200])
     target.questions.remove(question)
     db.session.flush()

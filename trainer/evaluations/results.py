@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from trainer.evaluations.answers import SCALE_LABELS
 from trainer.evaluations.models import (
@@ -22,15 +23,16 @@ from trainer.evaluations.models import (
 )
 from trainer.evaluations.services import INDICATOR_LABELS, rate
 from trainer.extensions import db
+from trainer.i18n import lazy_gettext as _l
 from trainer.kits.models import Kit
 from trainer.people.models import Person
 from trainer.sessions.models import Registration, TrainingSession, session_kits, session_trainers
 
 COMMENTS_SHOWN = 300
 INDICATOR_NAMES = {
-    Indicator.satisfaction: "satisfaction",
-    Indicator.knowledge: "connaissances",
-    Indicator.practice: "pratique",
+    Indicator.satisfaction: _l("satisfaction"),
+    Indicator.knowledge: _l("connaissances"),
+    Indicator.practice: _l("pratique"),
 }
 
 
@@ -133,7 +135,9 @@ def scale_distributions(session_id: int, phase: Phase) -> list[Distribution]:
             indicator = Indicator(indicator)
             key = f"indicator:{indicator.value}"
             label = (
-                f"{text} (indicateur : {INDICATOR_NAMES[indicator]})" if text else INDICATOR_LABELS[indicator]
+                _("%(text)s (indicateur : %(name)s)", text=text, name=INDICATOR_NAMES[indicator])
+                if text
+                else str(INDICATOR_LABELS[indicator])
             )
             rank = (0, list(Indicator).index(indicator))
         else:

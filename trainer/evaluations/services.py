@@ -21,6 +21,7 @@ from flask import current_app
 from trainer.auth.models import Role, User
 from trainer.evaluations.models import EvaluationAnswer, EvaluationResponse, Indicator, Phase
 from trainer.extensions import db
+from trainer.i18n import lazy_gettext as _l
 from trainer.referential.models import Department
 from trainer.sessions.models import TrainingSession, session_kits, session_trainers
 
@@ -30,11 +31,10 @@ RATE_NAMES = {
     Indicator.practice: "practice_rate",
 }
 INDICATOR_LABELS = {
-    Indicator.satisfaction: "Satisfaction (contenu et outils)",
-    Indicator.knowledge: "Connaissances améliorées",
-    Indicator.practice: "Pratique changée et améliorée",
+    Indicator.satisfaction: _l("Satisfaction (contenu et outils)"),
+    Indicator.knowledge: _l("Connaissances améliorées"),
+    Indicator.practice: _l("Pratique changée et améliorée"),
 }
-MASKED_MESSAGE = "moins de {n} réponses : résultats masqués pour préserver l'anonymat"
 
 
 class EvaluationError(Exception):

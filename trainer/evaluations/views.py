@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -17,12 +19,13 @@ from trainer.evaluations import results as result_data
 from trainer.evaluations.models import EvaluationResponse, Phase
 from trainer.evaluations.services import IndicatorRates, RateFilters
 from trainer.extensions import db
+from trainer.i18n import lazy_gettext as _l
 from trainer.pagination import page_arg
 from trainer.sessions.models import HELD_STATUSES, TrainingSession
 
 bp = Blueprint("evaluations", __name__)
 
-VIEWS = {"sessions": "Par session", "outils": "Par outil", "formateurs": "Par formateur·rice"}
+VIEWS = {"sessions": _l("Par session"), "outils": _l("Par outil"), "formateurs": _l("Par formateur·rice")}
 
 
 def visible_session(session_id: int) -> TrainingSession:
@@ -37,7 +40,9 @@ def _common_context() -> dict:
     minimum = services.minimum_shown()
     return {
         "minimum": minimum,
-        "masked_message": services.MASKED_MESSAGE.format(n=minimum),
+        "masked_message": _(
+            "moins de %(n)s réponses : résultats masqués pour préserver l'anonymat", n=minimum
+        ),
         "is_coordinator": current_user.has_role(Role.coordinator),
         "Phase": Phase,
     }
@@ -120,13 +125,21 @@ def session_results(session_id: int) -> str:
 def invite(session_id: int) -> Response:
     training_session = db.get_or_404(TrainingSession, session_id)
     if training_session.status not in HELD_STATUSES:
-        flash("Les invitations partent une fois la session réalisée ou clôturée.", "error")
+        flash(_("Les invitations partent une fois la session réalisée ou clôturée."), "error")
         return redirect(url_for("evaluations.session_results", session_id=session_id))
     report = sending.open_session_evaluations(training_session, now=now_utc(), actor=current_user)
     db.session.commit()
     sent = report.sent["hot"]
-    message = f"{sent} invitation{'s' if sent > 1 else ''} envoyée{'s' if sent > 1 else ''} par courriel."
+    message = ngettext(
+        "%(count)s invitation envoyée par courriel.",
+        "%(count)s invitations envoyées par courriel.",
+        sent if sent > 1 else 1,  # French: "0 invitation envoyée"
+        count=sent,
+    )
     if report.failed:
-        message += f" {report.failed} message(s) refusé(s) par le serveur de courriel : réessayez plus tard."
+        message += " " + _(
+            "%(count)s message(s) refusé(s) par le serveur de courriel : réessayez plus tard.",
+            count=report.failed,
+        )
     flash(message, "error" if report.failed else "success")
     return redirect(url_for("evaluations.session_results", session_id=session_id))

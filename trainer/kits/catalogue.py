@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
@@ -140,20 +141,22 @@ def session_scope(user: Any) -> tuple[str, sa.ColumnElement[bool] | None]:
     """
     if user.role == Role.trainer:
         if user.person_id is None:
-            return "vos sessions", sa.false()
+            return _("vos sessions"), sa.false()
         assigned = sa.select(session_trainers.c.session_id).where(
             session_trainers.c.person_id == user.person_id
         )
-        return "vos sessions", TrainingSession.id.in_(assigned)
+        return _("vos sessions"), TrainingSession.id.in_(assigned)
     if user.role == Role.manager and user.scope_department_code:
         return (
-            f"département {user.scope_department_code}",
+            _("département %(code)s", code=user.scope_department_code),
             TrainingSession.department_code == user.scope_department_code,
         )
     if user.role == Role.manager and user.scope_region_code:
         departments = sa.select(Department.code).where(Department.region_code == user.scope_region_code)
-        return f"région {user.scope_region.name}", TrainingSession.department_code.in_(departments)
-    return "toutes les sessions", None
+        return _("région %(name)s", name=user.scope_region.name), TrainingSession.department_code.in_(
+            departments
+        )
+    return _("toutes les sessions"), None
 
 
 def _kit_sessions(kit: Kit, condition: sa.ColumnElement[bool] | None) -> sa.Select:
@@ -197,7 +200,7 @@ class SessionCounts:
 
 def kit_sessions_page(kit: Kit, user: Any, page: int, per_page: int = 20) -> tuple[Pagination, dict]:
     """One page of the sessions using the kit (latest first), with per-session head-counts."""
-    _, condition = session_scope(user)
+    _label, condition = session_scope(user)
     query = _kit_sessions(kit, condition).order_by(
         TrainingSession.starts_on.desc(), TrainingSession.id.desc()
     )

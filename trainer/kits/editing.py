@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from trainer import audit
 from trainer.extensions import db
@@ -80,7 +81,7 @@ def update_kit(kit: Kit, data: KitData, *, actor: Any) -> Kit:
 def _apply(kit: Kit, data: KitData) -> None:
     title = data.title.strip()
     if not title:
-        raise KitError("Le titre de l'outil est obligatoire.")
+        raise KitError(_("Le titre de l'outil est obligatoire."))
     professions = _professions(data.audience)
     kit.title = title
     kit.theme = data.theme.strip()
@@ -118,7 +119,7 @@ def _professions(codes: list[str]) -> list[Profession]:
     found = {p.code: p for p in db.session.scalars(sa.select(Profession).where(Profession.code.in_(wanted)))}
     unknown = [code for code in wanted if code not in found]
     if unknown:
-        raise KitError(f"Profession inconnue : {', '.join(unknown)}.")
+        raise KitError(_("Profession inconnue : %(codes)s.", codes=", ".join(unknown)))
     return [found[code] for code in wanted]
 
 
@@ -135,13 +136,18 @@ def add_fiche(kit: Kit, *, profession_code: str, title: str, actor: Any) -> KitC
     """Add the fiche réflexe of one profession; one fiche per profession and kit."""
     profession = db.session.get(Profession, profession_code or "")
     if profession is None:
-        raise KitError("Choisissez la profession à laquelle la fiche réflexe est destinée.")
+        raise KitError(_("Choisissez la profession à laquelle la fiche réflexe est destinée."))
     if not title.strip():
-        raise KitError("Le titre de la fiche réflexe est obligatoire.")
+        raise KitError(_("Le titre de la fiche réflexe est obligatoire."))
     if any(
         c.kind == ComponentKind.fiche_reflexe and c.profession_code == profession.code for c in kit.components
     ):
-        raise KitError(f"Cet outil a déjà une fiche réflexe pour la profession « {profession.label} ».")
+        raise KitError(
+            _(
+                "Cet outil a déjà une fiche réflexe pour la profession « %(profession)s ».",
+                profession=profession.label,
+            )
+        )
     fiche = KitComponent(
         kind=ComponentKind.fiche_reflexe, title=title.strip(), profession_code=profession.code
     )
@@ -158,7 +164,7 @@ def remove_fiche(kit: Kit, component_id: int, *, actor: Any) -> None:
         (c for c in kit.components if c.id == component_id and c.kind == ComponentKind.fiche_reflexe), None
     )
     if fiche is None:
-        raise KitError("Cette fiche réflexe n'existe pas ou a déjà été retirée.")
+        raise KitError(_("Cette fiche réflexe n'existe pas ou a déjà été retirée."))
     kit.components.remove(fiche)
     _renumber(kit)
     db.session.flush()
@@ -169,8 +175,10 @@ def set_archived(kit: Kit, archived: bool, *, actor: Any) -> None:
     """Archive or restore a kit created in the interface; built-in kits follow their data file."""
     if kit.is_builtin:
         raise KitError(
-            "Un outil intégré est archivé en retirant son fichier du dossier kits/ puis en lançant "
-            "« trainer kits sync »."
+            _(
+                "Un outil intégré est archivé en retirant son fichier du dossier kits/ puis en lançant "
+                "« trainer kits sync »."
+            )
         )
     if kit.is_archived == archived:
         return

@@ -7,10 +7,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
+from trainer.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from trainer.auth.models import User
@@ -33,14 +35,14 @@ class AccessibleVersion(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return ACCESSIBLE_VERSION_LABELS[self]
+        return str(ACCESSIBLE_VERSION_LABELS[self])
 
 
 ACCESSIBLE_VERSION_LABELS = {
-    AccessibleVersion.sign_language: "Langue des signes française",
-    AccessibleVersion.subtitles_fr: "Sous-titres en français",
-    AccessibleVersion.subtitles_en: "Sous-titres en anglais",
-    AccessibleVersion.audio_description: "Audiodescription",
+    AccessibleVersion.sign_language: _l("Langue des signes française"),
+    AccessibleVersion.subtitles_fr: _l("Sous-titres en français"),
+    AccessibleVersion.subtitles_en: _l("Sous-titres en anglais"),
+    AccessibleVersion.audio_description: _l("Audiodescription"),
 }
 
 
@@ -192,8 +194,8 @@ class KitResource(Model):
     def size_label(self) -> str:
         size = self.size_bytes or 0
         if size >= 1024 * 1024:
-            return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
-        return f"{max(1, round(size / 1024))} ko"
+            return _("%(size)s Mo", size=f"{size / (1024 * 1024):.1f}".replace(".", ","))
+        return _("%(size)s ko", size=max(1, round(size / 1024)))
 
     @property
     def extension(self) -> str:
@@ -207,7 +209,7 @@ class PackRequestStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"received": "Reçue", "sent": "Envoyée", "refused": "Refusée"}[self.value]
+        return {"received": _("Reçue"), "sent": _("Envoyée"), "refused": _("Refusée")}[self.value]
 
 
 class PackDelivery(enum.StrEnum):
@@ -257,4 +259,4 @@ class KitPackRequest(Model):
 
     @property
     def delivery_label(self) -> str:
-        return "Par la poste" if self.delivery == PackDelivery.postal else "Téléchargement"
+        return _("Par la poste") if self.delivery == PackDelivery.postal else _("Téléchargement")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +15,7 @@ from trainer.auth.models import Role
 from trainer.auth.permissions import public, require_role
 from trainer.extensions import db, limiter
 from trainer.forms import choices
+from trainer.i18n import lazy_gettext as _l
 from trainer.kits import packs
 from trainer.kits.forms import PackRefusedForm, PackRequestForm, PackSentForm
 from trainer.kits.models import Kit, KitPackRequest, PackRequestStatus
@@ -22,7 +24,12 @@ from trainer.kits.views import bp, query_arg
 from trainer.pagination import page_arg
 from trainer.referential.models import Department
 
-STATUS_FILTERS = {"received": "Reçues", "sent": "Envoyées", "refused": "Refusées", "toutes": "Toutes"}
+STATUS_FILTERS = {
+    "received": _l("Reçues"),
+    "sent": _l("Envoyées"),
+    "refused": _l("Refusées"),
+    "toutes": _l("Toutes"),
+}
 
 
 def today_paris() -> date:
@@ -148,7 +155,7 @@ def pack_request_detail(request_id: int):
     return _render_request(pack_request)
 
 
-def _handle_transition(request_id: int, form, apply, *, form_key: str, done: str):
+def _handle_transition(request_id: int, form, apply, *, form_key: str):
     """Shared by "sent" and "refused": validate, apply the service, commit once and tell the
     requester, or re-render."""
     pack_request = _locked_request(request_id)
@@ -159,13 +166,26 @@ def _handle_transition(request_id: int, form, apply, *, form_key: str, done: str
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            message = f"La demande de {pack_request.organisation_name} est marquée {done}"
+            names = {
+                "organisation": pack_request.organisation_name,
+                "status": pack_request.status.label.lower(),
+                "email": pack_request.email,
+            }
             if packs.send_status_mail(pack_request):
-                flash(f"{message} ; un courriel en informe {pack_request.email}.", "success")
+                flash(
+                    _(
+                        "La demande de %(organisation)s est marquée %(status)s ; un courriel en informe %(email)s.",
+                        **names,
+                    ),
+                    "success",
+                )
             else:
                 flash(
-                    f"{message}, mais le courriel n'a pas pu partir : prévenez {pack_request.email} "
-                    "vous-même.",
+                    _(
+                        "La demande de %(organisation)s est marquée %(status)s, mais le courriel n'a pas pu "
+                        "partir : prévenez %(email)s vous-même.",
+                        **names,
+                    ),
                     "warning",
                 )
             return redirect(url_for("kits.pack_requests"))
@@ -184,7 +204,7 @@ def mark_pack_sent(request_id: int):
             today=today_paris(),
         )
 
-    return _handle_transition(request_id, PackSentForm(), apply, form_key="sent_form", done="envoyée")
+    return _handle_transition(request_id, PackSentForm(), apply, form_key="sent_form")
 
 
 @bp.route("/demandes-de-packs/<int(max=2147483647):request_id>/refus", methods=["POST"])
@@ -199,4 +219,4 @@ def mark_pack_refused(request_id: int):
             today=today_paris(),
         )
 
-    return _handle_transition(request_id, PackRefusedForm(), apply, form_key="refused_form", done="refusée")
+    return _handle_transition(request_id, PackRefusedForm(), apply, form_key="refused_form")

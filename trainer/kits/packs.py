@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from trainer import audit
 from trainer.db_types import now_utc
@@ -57,18 +58,18 @@ def create_request(data: PackRequestData, *, actor: Any = PUBLIC_ACTOR) -> tuple
     delivery = PackDelivery(data.delivery)
     address = (data.postal_address or "").strip()
     if delivery == PackDelivery.postal and not address:
-        raise KitError("Indiquez l'adresse postale à laquelle envoyer le pack.")
+        raise KitError(_("Indiquez l'adresse postale à laquelle envoyer le pack."))
     if not 1 <= data.quantity <= 10_000:
-        raise KitError("Le nombre d'exemplaires doit être compris entre 1 et 10 000.")
+        raise KitError(_("Le nombre d'exemplaires doit être compris entre 1 et 10 000."))
     slugs = list(dict.fromkeys(data.kit_slugs))
     kits = list(db.session.scalars(sa.select(Kit).where(Kit.slug.in_(slugs), Kit.is_archived.is_(False))))
     if not slugs or len(kits) != len(slugs):
-        raise KitError("Choisissez au moins un outil parmi ceux du catalogue.")
+        raise KitError(_("Choisissez au moins un outil parmi ceux du catalogue."))
     department = None
     if data.department_code:
         department = db.session.get(Department, data.department_code)
         if department is None:
-            raise KitError("Département inconnu.")
+            raise KitError(_("Département inconnu."))
     duplicate = _recent_duplicate(data, kits)
     if duplicate is not None:
         return duplicate, False
@@ -113,18 +114,28 @@ def _recent_duplicate(data: PackRequestData, kits: list[Kit]) -> KitPackRequest 
     return None
 
 
-def _handled_on(pack_request: KitPackRequest, on: date | None, today: date, what: str) -> date:
+def _handled_on(pack_request: KitPackRequest, on: date | None, today: date, *, refused: bool) -> date:
     if pack_request.status != PackRequestStatus.received:
         raise KitError(
-            f"Cette demande a déjà été traitée (statut : {pack_request.status.label.lower()}) ; "
-            "rechargez la page pour voir son état."
+            _(
+                "Cette demande a déjà été traitée (statut : %(status)s) ; rechargez la page pour voir son état.",
+                status=pack_request.status.label.lower(),
+            )
         )
     if on is None:
-        raise KitError(f"Indiquez la date {what}.")
+        raise KitError(_("Indiquez la date du refus.") if refused else _("Indiquez la date d'envoi."))
     if on > today:
-        raise KitError(f"La date {what} ne peut pas être dans le futur.")
+        raise KitError(
+            _("La date du refus ne peut pas être dans le futur.")
+            if refused
+            else _("La date d'envoi ne peut pas être dans le futur.")
+        )
     if on < pack_request.received_at.date():
-        raise KitError(f"La date {what} ne peut pas précéder la réception de la demande.")
+        raise KitError(
+            _("La date du refus ne peut pas précéder la réception de la demande.")
+            if refused
+            else _("La date d'envoi ne peut pas précéder la réception de la demande.")
+        )
     return on
 
 
@@ -132,7 +143,7 @@ def mark_sent(
     pack_request: KitPackRequest, *, sent_on: date | None, notes: str, actor: Any, today: date
 ) -> None:
     """received → sent, with the date the pack went out (counted in reports on that date)."""
-    pack_request.sent_on = _handled_on(pack_request, sent_on, today, "d'envoi")
+    pack_request.sent_on = _handled_on(pack_request, sent_on, today, refused=False)
     pack_request.status = PackRequestStatus.sent
     pack_request.notes = (notes or "").strip()
     pack_request.handled_by_id = getattr(actor, "id", None)
@@ -150,8 +161,8 @@ def mark_refused(
 ) -> None:
     """received → refused; the reason is kept in the notes."""
     if not (notes or "").strip():
-        raise KitError("Indiquez la raison du refus dans les notes.")
-    pack_request.refused_on = _handled_on(pack_request, refused_on, today, "du refus")
+        raise KitError(_("Indiquez la raison du refus dans les notes."))
+    pack_request.refused_on = _handled_on(pack_request, refused_on, today, refused=True)
     pack_request.status = PackRequestStatus.refused
     pack_request.notes = notes.strip()
     pack_request.handled_by_id = getattr(actor, "id", None)
@@ -256,6 +267,6 @@ def packs_sent(
     )
     per_kit_and_year = {(int(y), slug): n for y, slug, n in kit_rows}
     per_kit: dict[str, int] = {}
-    for (_, slug), n in per_kit_and_year.items():
+    for (_year, slug), n in per_kit_and_year.items():
         per_kit[slug] = per_kit.get(slug, 0) + n
     return PacksSent(sum(per_year.values()), per_kit, per_year, per_kit_and_year)

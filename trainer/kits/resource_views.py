@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -63,7 +64,7 @@ def upload_resource(slug: str):
             form.file.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"« {resource.title} » a été ajouté aux ressources de l'outil.", "success")
+            flash(_("« %(title)s » a été ajouté aux ressources de l'outil.", title=resource.title), "success")
             return redirect(url_for("kits.manage_resources", slug=kit.slug))
     return _render(kit, upload_form=form, status=422)
 
@@ -82,7 +83,7 @@ def add_link(slug: str):
             form.url.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"Le lien « {resource.title} » a été ajouté.", "success")
+            flash(_("Le lien « %(title)s » a été ajouté.", title=resource.title), "success")
             return redirect(url_for("kits.manage_resources", slug=kit.slug))
     return _render(kit, link_form=form, status=422)
 
@@ -93,11 +94,11 @@ def delete_resource(slug: str, resource_id: int) -> Response:
     kit = managed_kit(slug)
     resource = db.session.get(KitResource, resource_id)
     if resource is None or resource.kit_id != kit.id:
-        flash("Cette ressource n'existe pas ou a déjà été supprimée.", "info")
+        flash(_("Cette ressource n'existe pas ou a déjà été supprimée."), "info")
         return redirect(url_for("kits.manage_resources", slug=kit.slug))
     title = resource.title
     stored_name = resources.delete_resource(resource, actor=current_user)
     db.session.commit()
     resources.remove_file(stored_name, current_app.config["UPLOAD_FOLDER"])
-    flash(f"« {title} » a été supprimé.", "success")
+    flash(_("« %(title)s » a été supprimé.", title=title), "success")
     return redirect(url_for("kits.manage_resources", slug=kit.slug))

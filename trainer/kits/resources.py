@@ -18,9 +18,11 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 import filetype
+from flask_babel import gettext as _
 
 from trainer import audit
 from trainer.extensions import db
+from trainer.i18n import lazy_gettext as _l
 from trainer.kits.models import Kit, KitResource, ResourceKind
 from trainer.kits.services import KitError
 
@@ -54,7 +56,7 @@ ALLOWED_TYPES = {
     "application/vnd.oasis.opendocument.spreadsheet": AllowedType("ods", "OpenDocument tableur"),
     "application/vnd.oasis.opendocument.presentation": AllowedType("odp", "OpenDocument présentation"),
 }
-ACCEPTED_LABEL = "PDF, images (PNG, JPEG, GIF, WebP), Word, Excel, PowerPoint ou OpenDocument"
+ACCEPTED_LABEL = _l("PDF, images (PNG, JPEG, GIF, WebP), Word, Excel, PowerPoint ou OpenDocument")
 
 
 @dataclass(frozen=True)
@@ -69,22 +71,35 @@ def storage_dir(upload_folder: str | Path) -> Path:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} Mo" if size >= 1024 * 1024 else f"{size // 1024} ko"
+    if size >= 1024 * 1024:
+        return _("%(size)s Mo", size=f"{size / (1024 * 1024):.0f}")
+    return _("%(size)s ko", size=size // 1024)
 
 
 def check_content(data: bytes, limits: UploadLimits) -> str:
     """The MIME type of an upload, detected by content; raises KitError with what to fix."""
     if not data:
-        raise KitError("Le fichier envoyé est vide.")
+        raise KitError(_("Le fichier envoyé est vide."))
     if len(data) > limits.max_bytes:
-        raise KitError(f"Le fichier dépasse la taille maximale de {_megabytes(limits.max_bytes)}.")
+        raise KitError(
+            _("Le fichier dépasse la taille maximale de %(size)s.", size=_megabytes(limits.max_bytes))
+        )
     if data.startswith(b"PK\x03\x04"):
         # Office documents are zips: look at the directory before anything reads a member.
         _check_zip(data, limits)
     kind = filetype.guess(data)
     if kind is None or kind.mime not in ALLOWED_TYPES:
-        found = f" (contenu reconnu : {kind.extension})" if kind else ""
-        raise KitError(f"Type de fichier non accepté{found}. Formats acceptés : {ACCEPTED_LABEL}.")
+        if kind is None:
+            raise KitError(
+                _("Type de fichier non accepté. Formats acceptés : %(accepted)s.", accepted=ACCEPTED_LABEL)
+            )
+        raise KitError(
+            _(
+                "Type de fichier non accepté (contenu reconnu : %(found)s). Formats acceptés : %(accepted)s.",
+                found=kind.extension,
+                accepted=ACCEPTED_LABEL,
+            )
+        )
     return kind.mime
 
 
@@ -93,17 +108,27 @@ def _check_zip(data: bytes, limits: UploadLimits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise KitError("Le document est endommagé (archive illisible) : enregistrez-le à nouveau.") from exc
+        raise KitError(
+            _("Le document est endommagé (archive illisible) : enregistrez-le à nouveau.")
+        ) from exc
     if len(members) > limits.zip_max_members:
         raise KitError(
-            f"Le document contient trop d'éléments ({len(members)}, {limits.zip_max_members} au plus) : "
-            "il est refusé par précaution."
+            _(
+                "Le document contient trop d'éléments (%(count)s, %(limit)s au plus) : "
+                "il est refusé par précaution.",
+                count=len(members),
+                limit=limits.zip_max_members,
+            )
         )
     total = sum(member.file_size for member in members)
     if total > limits.zip_max_uncompressed:
         raise KitError(
-            f"Le document occuperait {_megabytes(total)} une fois décompressé "
-            f"({_megabytes(limits.zip_max_uncompressed)} au plus) : il est refusé par précaution."
+            _(
+                "Le document occuperait %(size)s une fois décompressé "
+                "(%(limit)s au plus) : il est refusé par précaution.",
+                size=_megabytes(total),
+                limit=_megabytes(limits.zip_max_uncompressed),
+            )
         )
 
 
@@ -136,7 +161,7 @@ def add_file(
     """
     title = " ".join((title or "").split())
     if not title:
-        raise KitError("Donnez un titre à la ressource, par exemple « Livret d'accompagnement ».")
+        raise KitError(_("Donnez un titre à la ressource, par exemple « Livret d'accompagnement »."))
     data = stream.read(limits.max_bytes + 1)
     mime = check_content(data, limits)
     allowed = ALLOWED_TYPES[mime]
@@ -167,11 +192,11 @@ def add_link(kit: Kit, *, title: str, url: str, actor: Any) -> KitResource:
     title = " ".join((title or "").split())
     url = (url or "").strip()
     if not title:
-        raise KitError("Donnez un titre au lien, par exemple « Le film en ligne ».")
+        raise KitError(_("Donnez un titre au lien, par exemple « Le film en ligne »."))
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 1000:
         raise KitError(
-            "Saisissez une adresse web complète commençant par https:// (1000 caractères au plus)."
+            _("Saisissez une adresse web complète commençant par https:// (1000 caractères au plus).")
         )
     resource = KitResource(
         kind=ResourceKind.link, title=title[:250], url=url, created_by_id=getattr(actor, "id", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
@@ -182,7 +183,7 @@ def create():
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"L'outil « {kit.title} » a été créé.", "success")
+            flash(_("L'outil « %(title)s » a été créé.", title=kit.title), "success")
             return redirect(url_for("kits.detail", slug=kit.slug))
     return _render_edit(None, form, status=422 if form.errors else 200)
 
@@ -199,7 +200,7 @@ def edit(slug: str):
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Les informations de l'outil ont été enregistrées.", "success")
+            flash(_("Les informations de l'outil ont été enregistrées."), "success")
             return redirect(url_for("kits.detail", slug=kit.slug))
     return _render_edit(kit, form, status=422 if form.errors else 200)
 
@@ -222,7 +223,7 @@ def add_fiche(slug: str):
             fiche_form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash("La fiche réflexe a été ajoutée.", "success")
+            flash(_("La fiche réflexe a été ajoutée."), "success")
             return redirect(url_for("kits.edit", slug=kit.slug) + "#fiches")
     return _render_edit(kit, _kit_form(kit, from_request=False), fiche_form, status=422)
 
@@ -236,7 +237,7 @@ def remove_fiche(slug: str, component_id: int) -> Response:
     except KitError as exc:
         abort(404, str(exc))
     db.session.commit()
-    flash("La fiche réflexe a été retirée.", "success")
+    flash(_("La fiche réflexe a été retirée."), "success")
     return redirect(url_for("kits.edit", slug=kit.slug) + "#fiches")
 
 
@@ -261,9 +262,9 @@ def _set_archived(slug: str, archived: bool) -> Response:
     else:
         db.session.commit()
         flash(
-            "L'outil est archivé : il n'apparaît plus dans le catalogue."
+            _("L'outil est archivé : il n'apparaît plus dans le catalogue.")
             if archived
-            else "L'outil est de nouveau présenté dans le catalogue.",
+            else _("L'outil est de nouveau présenté dans le catalogue."),
             "success",
         )
     return redirect(url_for("kits.detail", slug=kit.slug))

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from trainer import audit
@@ -156,13 +157,16 @@ def _registration(r: Registration, invitations: list[EvaluationInvitation]) -> d
 def anonymise_person(person: Person, *, actor) -> None:
     """Erase what identifies ``person`` while keeping every registration and figure as it was."""
     if person.anonymised_at is not None:
-        raise PeopleError("Cette fiche est déjà anonymisée.")
+        raise PeopleError(_("Cette fiche est déjà anonymisée."))
     active = db.session.scalar(
         sa.select(User.email).where(User.person_id == person.id, User.is_active_account.is_(True)).limit(1)
     )
     if active:
         raise PeopleError(
-            f"Cette personne a un compte actif ({active}) : un·e administrateur·rice doit d'abord le désactiver."
+            _(
+                "Cette personne a un compte actif (%(email)s) : un·e administrateur·rice doit d'abord le désactiver.",
+                email=active,
+            )
         )
     person.last_name = ANONYMOUS_NAME
     person.first_name = ""

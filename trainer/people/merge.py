@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from trainer import audit
@@ -31,7 +32,7 @@ def duplicate_groups_query() -> sa.Select:
 
 
 def split_key(key: str) -> tuple[str, str]:
-    last, _, first = key.partition(NAME_SEPARATOR)
+    last, _separator, first = key.partition(NAME_SEPARATOR)
     return last, first
 
 
@@ -90,15 +91,18 @@ def merge_people(kept: Person, removed: Person, *, actor) -> MergeSummary:
     """Move everything of ``removed`` onto ``kept`` (registrations, trainer profile and assignments,
     mandates, accounts, declarations), fill ``kept``'s blanks from it, then delete ``removed``."""
     if kept.id == removed.id:
-        raise PeopleError("Choisissez deux fiches différentes.")
+        raise PeopleError(_("Choisissez deux fiches différentes."))
     if kept.anonymised_at is not None or removed.anonymised_at is not None:
-        raise PeopleError("Une fiche anonymisée ne peut pas être fusionnée.")
+        raise PeopleError(_("Une fiche anonymisée ne peut pas être fusionnée."))
     conflicts = shared_sessions(kept, removed)
     if conflicts:
         listed = ", ".join(f"« {s.title} » ({s.reference})" for s in conflicts[:5])
         raise PeopleError(
-            f"Les deux fiches sont inscrites à la même session : {listed}. La fusion est refusée pour ne "
-            "perdre aucune inscription ; vérifiez qu'il s'agit bien de la même personne."
+            _(
+                "Les deux fiches sont inscrites à la même session : %(sessions)s. La fusion est refusée pour ne "
+                "perdre aucune inscription ; vérifiez qu'il s'agit bien de la même personne.",
+                sessions=listed,
+            )
         )
     moved = MergeSummary(0, 0, 0, 0)
     moved.registrations = db.session.execute(

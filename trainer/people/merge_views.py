@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.models import Role
@@ -54,8 +55,13 @@ def merge_screen():
         else:
             db.session.commit()
             flash(
-                f"Fiches fusionnées : {summary.registrations} inscription(s), {summary.mandates} mandat(s) "
-                f"et {summary.accounts} compte(s) rattachés à cette fiche.",
+                _(
+                    "Fiches fusionnées : %(registrations)s inscription(s), %(mandates)s mandat(s) "
+                    "et %(accounts)s compte(s) rattachés à cette fiche.",
+                    registrations=summary.registrations,
+                    mandates=summary.mandates,
+                    accounts=summary.accounts,
+                ),
                 "success",
             )
             return redirect(url_for("people.detail", person_id=kept.id))

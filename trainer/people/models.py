@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
+from trainer.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from trainer.kits.models import Kit
@@ -30,14 +31,14 @@ class OrganisationKind(enum.StrEnum):
 
 
 ORGANISATION_KIND_LABELS = {
-    OrganisationKind.training_body: "Organisme de formation",
-    OrganisationKind.hospital: "Établissement de santé",
-    OrganisationKind.public_service: "Service de l'État",
-    OrganisationKind.local_authority: "Collectivité territoriale",
-    OrganisationKind.association: "Association",
-    OrganisationKind.professional_order: "Ordre professionnel",
-    OrganisationKind.company: "Entreprise",
-    OrganisationKind.other: "Autre",
+    OrganisationKind.training_body: _l("Organisme de formation"),
+    OrganisationKind.hospital: _l("Établissement de santé"),
+    OrganisationKind.public_service: _l("Service de l'État"),
+    OrganisationKind.local_authority: _l("Collectivité territoriale"),
+    OrganisationKind.association: _l("Association"),
+    OrganisationKind.professional_order: _l("Ordre professionnel"),
+    OrganisationKind.company: _l("Entreprise"),
+    OrganisationKind.other: _l("Autre"),
 }
 
 
@@ -61,7 +62,7 @@ class Organisation(Model):
 
     @property
     def kind_label(self) -> str:
-        return ORGANISATION_KIND_LABELS[self.kind]
+        return str(ORGANISATION_KIND_LABELS[self.kind])
 
 
 class Person(Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.models import Role
@@ -66,7 +67,7 @@ def _save(organisation: Organisation | None):
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"L'organisation « {saved.name} » est enregistrée.", "success")
+            flash(_("L'organisation « %(name)s » est enregistrée.", name=saved.name), "success")
             return redirect(url_for("people.organisations", q=saved.name))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("people/organisation_form.html", form=form, organisation=organisation), status

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.models import Role
@@ -47,7 +48,7 @@ def trainer_profile(person_id: int):
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Le profil de formateur·rice est enregistré.", "success")
+            flash(_("Le profil de formateur·rice est enregistré."), "success")
             return redirect(url_for("people.detail", person_id=person_id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("people/trainer_form.html", form=form, person=person), status
@@ -84,7 +85,7 @@ def _save_mandate(person, mandate, form: MandateForm):
         form.form_errors.append(str(exc))
         return None
     db.session.commit()
-    flash("Le mandat de référent·e est enregistré.", "success")
+    flash(_("Le mandat de référent·e est enregistré."), "success")
     return redirect(url_for("people.detail", person_id=person.id))
 
 
@@ -121,7 +122,7 @@ def delete_mandate(mandate_id: int):
     person_id = mandate.person_id
     services.delete_mandate(mandate, actor=current_user)
     db.session.commit()
-    flash("Le mandat a été supprimé.", "success")
+    flash(_("Le mandat a été supprimé."), "success")
     return redirect(url_for("people.detail", person_id=person_id))
 
 

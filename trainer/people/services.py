@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from trainer import audit
 from trainer.extensions import db
@@ -41,8 +42,13 @@ def _check_email_free(email: str | None, person_id: int | None) -> None:
     other = db.session.scalar(sa.select(Person).where(Person.email == email))
     if other is not None and other.id != person_id:
         raise PeopleError(
-            f"L'adresse {email} est déjà celle de la fiche « {other.full_name} » (n° {other.id}) : "
-            "ouvrez cette fiche ou fusionnez les deux."
+            _(
+                "L'adresse %(email)s est déjà celle de la fiche « %(name)s » (n° %(id)s) : "
+                "ouvrez cette fiche ou fusionnez les deux.",
+                email=email,
+                name=other.full_name,
+                id=other.id,
+            )
         )
 
 
@@ -72,7 +78,7 @@ def create_person(data: PersonInput, *, actor) -> Person:
 def update_person(person: Person, data: PersonInput, *, actor) -> Person:
     """Change a person's record (registrations keep their own snapshot)."""
     if person.anonymised_at is not None:
-        raise PeopleError("Cette fiche est anonymisée : elle ne peut plus être modifiée.")
+        raise PeopleError(_("Cette fiche est anonymisée : elle ne peut plus être modifiée."))
     _apply_person(person, data)
     db.session.flush()
     audit.record("person.update", person, actor=actor, summary=f"Fiche n° {person.id} modifiée")
@@ -113,9 +119,11 @@ def session_by_reference(reference: str | None, *, session_type: str, label: str
         sa.select(TrainingSession).where(TrainingSession.reference == reference)
     )
     if training_session is None:
-        raise PeopleError(f"Aucune session n'a la référence « {reference[:60]} ».")
+        raise PeopleError(_("Aucune session n'a la référence « %(reference)s ».", reference=reference[:60]))
     if training_session.session_type_code != session_type:
-        raise PeopleError(f"La session {reference} n'est pas une {label}.")
+        raise PeopleError(
+            _("La session %(reference)s n'est pas une %(label)s.", reference=reference, label=label)
+        )
     return training_session
 
 
@@ -131,11 +139,13 @@ def save_trainer_profile(
 ) -> TrainerProfile:
     """Create or update the person's trainer profile (the kits they may deliver, their qualification)."""
     if person.anonymised_at is not None:
-        raise PeopleError("Cette fiche est anonymisée : elle ne peut plus être modifiée.")
+        raise PeopleError(_("Cette fiche est anonymisée : elle ne peut plus être modifiée."))
     if qualified_on and expires_on and expires_on < qualified_on:
-        raise PeopleError("La date d'expiration doit être postérieure à la date de qualification.")
+        raise PeopleError(_("La date d'expiration doit être postérieure à la date de qualification."))
     qualifying = session_by_reference(
-        qualifying_session_reference, session_type="train_the_trainer", label="formation de formateur·rices"
+        qualifying_session_reference,
+        session_type="train_the_trainer",
+        label=_("formation de formateur·rices"),
     )
     profile = person.trainer_profile or TrainerProfile(person=person)
     profile.kits = list(db.session.scalars(sa.select(Kit).where(Kit.id.in_(kit_ids)))) if kit_ids else []
@@ -168,11 +178,11 @@ def save_mandate(
 ) -> ReferentMandate:
     """Create (``mandate`` None) or update a referent mandate of ``person``."""
     if person.anonymised_at is not None:
-        raise PeopleError("Cette fiche est anonymisée : elle ne peut plus être modifiée.")
+        raise PeopleError(_("Cette fiche est anonymisée : elle ne peut plus être modifiée."))
     if data.ends_on and data.ends_on < data.starts_on:
-        raise PeopleError("La fin du mandat doit être postérieure à son début.")
+        raise PeopleError(_("La fin du mandat doit être postérieure à son début."))
     training = session_by_reference(
-        data.training_session_reference, session_type="referent_training", label="formation de référent·es"
+        data.training_session_reference, session_type="referent_training", label=_("formation de référent·es")
     )
     creating = mandate is None
     mandate = mandate or ReferentMandate(person=person)
@@ -213,7 +223,7 @@ def save_organisation(
     key = normalise(name)
     other = db.session.scalar(sa.select(Organisation).where(Organisation.normalised_name == key))
     if other is not None and (organisation is None or other.id != organisation.id):
-        raise PeopleError(f"L'organisation « {other.name} » existe déjà.")
+        raise PeopleError(_("L'organisation « %(name)s » existe déjà.", name=other.name))
     creating = organisation is None
     organisation = organisation or Organisation()
     organisation.name = name.strip()

@@ -7,6 +7,7 @@ import re
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -143,7 +144,7 @@ def create():
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"La fiche de {person.full_name} a été créée.", "success")
+            flash(_("La fiche de %(name)s a été créée.", name=person.full_name), "success")
             return redirect(url_for("people.detail", person_id=person.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("people/form.html", form=form, person=None), status
@@ -166,7 +167,9 @@ def edit(person_id: int):
         else:
             db.session.commit()
             flash(
-                "La fiche a été mise à jour. Les inscriptions passées gardent leurs informations d'origine.",
+                _(
+                    "La fiche a été mise à jour. Les inscriptions passées gardent leurs informations d'origine."
+                ),
                 "success",
             )
             return redirect(url_for("people.detail", person_id=person_id))
@@ -208,7 +211,9 @@ def erase(person_id: int):
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash("La fiche est anonymisée. Les inscriptions restent comptées dans les chiffres.", "success")
+            flash(
+                _("La fiche est anonymisée. Les inscriptions restent comptées dans les chiffres."), "success"
+            )
             return redirect(url_for("people.detail", person_id=person_id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("people/erase.html", form=form, person=person), status

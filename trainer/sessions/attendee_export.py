@@ -7,6 +7,7 @@ import io
 import re
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
 from trainer.exports import neutralise_row
@@ -43,22 +44,24 @@ def attendee_rows(training_session: TrainingSession) -> tuple[list[str], list[li
     registrations = sorted(
         registrations, key=lambda r: (r.person.normalised_last_name, r.person.normalised_first_name, r.id)
     )
-    rows = [
-        [
-            r.person.last_name,
-            r.person.first_name,
-            r.person.email or "",
-            r.profession.label if r.profession else "",
-            r.employer_name,
-            r.department_code or "",
-            r.status.label,
-            SOURCE_LABELS[r.source],
-            r.created_at.strftime("%d/%m/%Y"),
-            "oui" if r.completed else "non",
-        ]
-        for r in registrations
-    ]
+    with force_locale("fr"):  # exports stay in French, like their headers
+        rows = [_row(r) for r in registrations]
     return HEADERS, rows
+
+
+def _row(r: Registration) -> list:
+    return [
+        r.person.last_name,
+        r.person.first_name,
+        r.person.email or "",
+        r.profession.label if r.profession else "",
+        r.employer_name,
+        r.department_code or "",
+        r.status.label,
+        SOURCE_LABELS[r.source],
+        r.created_at.strftime("%d/%m/%Y"),
+        "oui" if r.completed else "non",
+    ]
 
 
 def to_csv(headers: list[str], rows: list[list], *, excel: bool = False) -> bytes:

@@ -17,7 +17,7 @@ from trainer.sessions.choices import (
     trainer_pairs,
 )
 from trainer.sessions.forms import SessionFilterForm, SessionForm
-from trainer.sessions.models import SESSION_STATUS_LABELS, SessionMode, SessionStatus, TrainingSession
+from trainer.sessions.models import SessionMode, SessionStatus, TrainingSession
 from trainer.sessions.services import SessionInput, SlotInput
 
 
@@ -41,7 +41,7 @@ def fill_filter_choices(form: SessionFilterForm) -> None:
     form.departement.set_choices(department_pairs())
     form.outil.set_choices(kit_pairs(include_archived=True))
     form.type.set_choices(session_type_pairs())
-    form.statut.set_choices([(s.value, label) for s, label in SESSION_STATUS_LABELS.items()])
+    form.statut.set_choices([(s.value, s.label) for s in SessionStatus])
     form.formateur.set_choices(trainer_pairs())
 
 

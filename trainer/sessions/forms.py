@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -27,7 +28,8 @@ from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
 from trainer.forms import CodeSelectField, choices, email_format, max_length, optional, required
-from trainer.sessions.models import SESSION_STATUS_LABELS, SessionMode, SessionStatus
+from trainer.i18n import lazy_gettext as _l
+from trainer.sessions.models import SESSION_MODE_LABELS, SessionMode, SessionStatus
 from trainer.sessions.services import EDITABLE_STATUSES
 
 DATE_HINT = "Format attendu : jj/mm/aaaa."
@@ -50,10 +52,10 @@ class CommaDecimalField(DecimalField):
                 self.data = Decimal(raw)
             except (InvalidOperation, ValueError):
                 self.data = None
-                raise ValueError("Saisissez un nombre, par exemple 3,5.") from None
+                raise ValueError(_("Saisissez un nombre, par exemple 3,5.")) from None
             if not self.data.is_finite():
                 self.data = None
-                raise ValueError("Saisissez un nombre, par exemple 3,5.")
+                raise ValueError(_("Saisissez un nombre, par exemple 3,5."))
         else:
             self.data = None
 
@@ -62,9 +64,9 @@ class SlotForm(Form):
     """One row of the slots table. A blank row is ignored; a half-filled one is an error."""
 
     slot_id = HiddenField()
-    on = DateField("Date", validators=[optional()])
-    starts_at = TimeField("Heure de début", validators=[optional()])
-    ends_at = TimeField("Heure de fin", validators=[optional()])
+    on = DateField(_l("Date"), validators=[optional()])
+    starts_at = TimeField(_l("Heure de début"), validators=[optional()])
+    ends_at = TimeField(_l("Heure de fin"), validators=[optional()])
 
     @property
     def is_blank(self) -> bool:
@@ -75,118 +77,125 @@ class SlotForm(Form):
         if self.is_blank:
             return valid
         for field, message in (
-            (self.on, "Indiquez la date du créneau."),
-            (self.starts_at, "Indiquez l'heure de début du créneau."),
-            (self.ends_at, "Indiquez l'heure de fin du créneau."),
+            (self.on, _("Indiquez la date du créneau.")),
+            (self.starts_at, _("Indiquez l'heure de début du créneau.")),
+            (self.ends_at, _("Indiquez l'heure de fin du créneau.")),
         ):
             if field.data is None and not field.errors:
                 field.errors = [*field.errors, message]
                 valid = False
         if valid and self.ends_at.data <= self.starts_at.data:
-            self.ends_at.errors = [*self.ends_at.errors, "L'heure de fin doit être après l'heure de début."]
+            self.ends_at.errors = [
+                *self.ends_at.errors,
+                _("L'heure de fin doit être après l'heure de début."),
+            ]
             valid = False
         return valid
 
 
 class SessionForm(FlaskForm):
-    title = StringField("Intitulé", validators=[required(), max_length(250)])
+    title = StringField(_l("Intitulé"), validators=[required(), max_length(250)])
     reference = StringField(
-        "Référence",
+        _l("Référence"),
         validators=[optional(), max_length(60)],
-        description="Laissez vide pour une référence automatique (année-département-numéro, ex. 2026-62-0042).",
+        description=_l(
+            "Laissez vide pour une référence automatique (année-département-numéro, ex. 2026-62-0042)."
+        ),
     )
-    session_type_code = CodeSelectField("Type de session", validators=[required()])
+    session_type_code = CodeSelectField(_l("Type de session"), validators=[required()])
     kit_ids = SelectMultipleField(
-        "Outils utilisés", render_kw={"data-checkboxes": True}, validate_choice=True
+        _l("Outils utilisés"), render_kw={"data-checkboxes": True}, validate_choice=True
     )
     main_audience = CodeSelectField(
-        "Public principal",
+        _l("Public principal"),
         validators=[optional()],
-        description="La profession à qui la session s'adresse d'abord.",
+        description=_l("La profession à qui la session s'adresse d'abord."),
     )
     other_audiences = SelectMultipleField(
-        "Autres publics visés", render_kw={"data-checkboxes": True, "data-inline": True}
+        _l("Autres publics visés"), render_kw={"data-checkboxes": True, "data-inline": True}
     )
     slots = FieldList(FormField(SlotForm), min_entries=1, max_entries=60)
     starts_on = DateField(
-        "Date de début",
+        _l("Date de début"),
         validators=[optional()],
-        description="Facultative si des créneaux sont saisis ; sinon obligatoire.",
+        description=_l("Facultative si des créneaux sont saisis ; sinon obligatoire."),
     )
-    ends_on = DateField("Date de fin", validators=[optional()])
+    ends_on = DateField(_l("Date de fin"), validators=[optional()])
     hours = CommaDecimalField(
-        "Durée totale (heures)",
+        _l("Durée totale (heures)"),
         validators=[
             optional(),
-            NumberRange(min=Decimal("0.25"), max=1000, message="Entre 0,25 et 1 000 heures."),
+            NumberRange(min=Decimal("0.25"), max=1000, message=_l("Entre 0,25 et 1 000 heures.")),
         ],
-        description="Laissez vide pour la calculer à partir des créneaux.",
+        description=_l("Laissez vide pour la calculer à partir des créneaux."),
         render_kw={"inputmode": "decimal"},
     )
     mode = RadioField(
-        "Modalité",
-        choices=choices((m.value, m.label) for m in SessionMode),
+        _l("Modalité"),
+        choices=choices((m.value, label) for m, label in SESSION_MODE_LABELS.items()),
         default=SessionMode.in_person.value,
         validators=[required()],
         render_kw={"data-inline": True},
     )
-    venue = StringField("Lieu", validators=[optional(), max_length(250)])
-    city = StringField("Ville", validators=[optional(), max_length(120)])
-    department_code = CodeSelectField("Département", validators=[optional()])
-    organisation_id = CodeSelectField("Organisme organisateur", validators=[optional()], empty_label="Aucun")
-    capacity = IntegerField(
-        "Capacité (places)",
-        validators=[optional(), NumberRange(min=1, max=10000, message="Entre 1 et 10 000 places.")],
-        description="Au-delà, les personnes sont placées en liste d'attente.",
+    venue = StringField(_l("Lieu"), validators=[optional(), max_length(250)])
+    city = StringField(_l("Ville"), validators=[optional(), max_length(120)])
+    department_code = CodeSelectField(_l("Département"), validators=[optional()])
+    organisation_id = CodeSelectField(
+        _l("Organisme organisateur"), validators=[optional()], empty_label=_l("Aucun")
     )
-    trainer_ids = SelectMultipleField("Formateur·rices", render_kw={"data-checkboxes": True})
-    status = SelectField("Statut", validators=[required()])
+    capacity = IntegerField(
+        _l("Capacité (places)"),
+        validators=[optional(), NumberRange(min=1, max=10000, message=_l("Entre 1 et 10 000 places."))],
+        description=_l("Au-delà, les personnes sont placées en liste d'attente."),
+    )
+    trainer_ids = SelectMultipleField(_l("Formateur·rices"), render_kw={"data-checkboxes": True})
+    status = SelectField(_l("Statut"), validators=[required()])
     completion_percent = IntegerField(
-        "Seuil de complétion (% des créneaux)",
+        _l("Seuil de complétion (%(percent)s des créneaux)", percent="%"),
         default=100,
-        validators=[required(), NumberRange(min=1, max=100, message="Entre 1 et 100 %.")],
-        description="Part des créneaux où la personne doit être présente pour être comptée comme formée.",
+        validators=[required(), NumberRange(min=1, max=100, message=_l("Entre 1 et 100 %%."))],
+        description=_l("Part des créneaux où la personne doit être présente pour être comptée comme formée."),
     )
     self_registration_open = BooleanField(
-        "Inscription en ligne ouverte",
-        description="Une page publique permet aux professionnel·les de s'inscrire.",
+        _l("Inscription en ligne ouverte"),
+        description=_l("Une page publique permet aux professionnel·les de s'inscrire."),
     )
-    description = TextAreaField("Description", validators=[optional(), max_length(5000)])
+    description = TextAreaField(_l("Description"), validators=[optional(), max_length(5000)])
 
     def set_status_choices(self, current: SessionStatus | None) -> None:
         statuses = list(EDITABLE_STATUSES) + (
             [current] if current and current not in EDITABLE_STATUSES else []
         )
-        self.status.choices = choices((s.value, SESSION_STATUS_LABELS[s]) for s in statuses)
+        self.status.choices = choices((s.value, s.label) for s in statuses)
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
-            raise ValidationError("La date de fin doit être postérieure ou égale à la date de début.")
+            raise ValidationError(_("La date de fin doit être postérieure ou égale à la date de début."))
 
     def validate_other_audiences(self, field):
         if field.data and not self.main_audience.data:
-            raise ValidationError("Choisissez d'abord le public principal.")
+            raise ValidationError(_("Choisissez d'abord le public principal."))
 
 
 class SessionFilterForm(Form):
     """The list and calendar filters, read from the query string (no CSRF: GET only)."""
 
-    q = SearchField("Rechercher", validators=[optional(), max_length(100)])
-    du = DateField("Du", validators=[optional()])
-    au = DateField("Au", validators=[optional()])
-    departement = CodeSelectField("Département", validators=[optional()], empty_label="Tous")
-    outil = CodeSelectField("Outil", validators=[optional()], empty_label="Tous")
-    type = CodeSelectField("Type", validators=[optional()], empty_label="Tous")
-    statut = CodeSelectField("Statut", validators=[optional()], empty_label="Tous")
-    formateur = CodeSelectField("Formateur·rice", validators=[optional()], empty_label="Tous")
+    q = SearchField(_l("Rechercher"), validators=[optional(), max_length(100)])
+    du = DateField(_l("Du"), validators=[optional()])
+    au = DateField(_l("Au"), validators=[optional()])
+    departement = CodeSelectField(_l("Département"), validators=[optional()], empty_label=_l("Tous"))
+    outil = CodeSelectField(_l("Outil"), validators=[optional()], empty_label=_l("Tous"))
+    type = CodeSelectField(_l("Type"), validators=[optional()], empty_label=_l("Tous"))
+    statut = CodeSelectField(_l("Statut"), validators=[optional()], empty_label=_l("Tous"))
+    formateur = CodeSelectField(_l("Formateur·rice"), validators=[optional()], empty_label=_l("Tous"))
 
 
 class AttendeeFields:
     last_name = StringField(
-        "Nom", validators=[required(), max_length(120)], render_kw={"autocomplete": "family-name"}
+        _l("Nom"), validators=[required(), max_length(120)], render_kw={"autocomplete": "family-name"}
     )
     first_name = StringField(
-        "Prénom", validators=[required(), max_length(120)], render_kw={"autocomplete": "given-name"}
+        _l("Prénom"), validators=[required(), max_length(120)], render_kw={"autocomplete": "given-name"}
     )
 
 
@@ -194,22 +203,24 @@ class RegistrationForm(FlaskForm):
     last_name = AttendeeFields.last_name
     first_name = AttendeeFields.first_name
     email = EmailField(
-        "Adresse électronique",
+        _l("Adresse électronique"),
         validators=[optional(), email_format(), max_length(254)],
-        description="Si une fiche existe déjà avec cette adresse, elle est réutilisée.",
+        description=_l("Si une fiche existe déjà avec cette adresse, elle est réutilisée."),
     )
-    profession_code = CodeSelectField("Profession", validators=[required()])
-    employer = StringField("Employeur", validators=[optional(), max_length(200)])
-    department_code = CodeSelectField("Département d'exercice", validators=[optional()])
-    referent_type_code = CodeSelectField("Type de référent·e", validators=[optional()])
+    profession_code = CodeSelectField(_l("Profession"), validators=[required()])
+    employer = StringField(_l("Employeur"), validators=[optional(), max_length(200)])
+    department_code = CodeSelectField(_l("Département d'exercice"), validators=[optional()])
+    referent_type_code = CodeSelectField(_l("Type de référent·e"), validators=[optional()])
 
 
 class PasteForm(FlaskForm):
     attendees = TextAreaField(
-        "Liste des personnes",
-        validators=[required("Collez au moins une ligne."), max_length(200_000)],
-        description="Une personne par ligne : Nom;Prénom;Courriel;Profession (séparateur ; , ou tabulation). "
-        "Le courriel peut rester vide.",
+        _l("Liste des personnes"),
+        validators=[required(_l("Collez au moins une ligne.")), max_length(200_000)],
+        description=_l(
+            "Une personne par ligne : Nom;Prénom;Courriel;Profession (séparateur ; , ou tabulation). "
+            "Le courriel peut rester vide."
+        ),
         render_kw={"rows": 12, "spellcheck": "false"},
     )
 
@@ -218,18 +229,18 @@ class SelfRegistrationForm(FlaskForm):
     last_name = AttendeeFields.last_name
     first_name = AttendeeFields.first_name
     email = EmailField(
-        "Adresse électronique",
+        _l("Adresse électronique"),
         validators=[required(), email_format(), max_length(254)],
-        description="La confirmation de votre inscription y sera envoyée.",
+        description=_l("La confirmation de votre inscription y sera envoyée."),
     )
-    profession_code = CodeSelectField("Profession", validators=[required()])
+    profession_code = CodeSelectField(_l("Profession"), validators=[required()])
     employer = StringField(
-        "Employeur", validators=[optional(), max_length(200)], render_kw={"autocomplete": "organization"}
+        _l("Employeur"), validators=[optional(), max_length(200)], render_kw={"autocomplete": "organization"}
     )
-    department_code = CodeSelectField("Département où vous exercez", validators=[optional()])
-    referent_type_code = CodeSelectField("Type de référent·e", validators=[optional()])
+    department_code = CodeSelectField(_l("Département où vous exercez"), validators=[optional()])
+    referent_type_code = CodeSelectField(_l("Type de référent·e"), validators=[optional()])
 
 
 class CancelSessionForm(FlaskForm):
-    reason = TextAreaField("Motif (facultatif)", validators=[optional(), max_length(1000)])
-    notify = BooleanField("Prévenir les personnes inscrites par courriel", default=True)
+    reason = TextAreaField(_l("Motif (facultatif)"), validators=[optional(), max_length(1000)])
+    notify = BooleanField(_l("Prévenir les personnes inscrites par courriel"), default=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from trainer.sessions.models import SessionStatus, TrainingSession
@@ -41,17 +42,17 @@ def area_links(training_session: TrainingSession) -> list[AreaLink]:
     wanted = []
     if training_session.slots:
         wanted += [
-            ("attendance.grid", "Présences", "fr-icon-checkbox-line", None),
-            ("attendance.sheet_pdf", "Feuille d'émargement (PDF)", "fr-icon-file-pdf-line", None),
+            ("attendance.grid", _("Présences"), "fr-icon-checkbox-line", None),
+            ("attendance.sheet_pdf", _("Feuille d'émargement (PDF)"), "fr-icon-file-pdf-line", None),
         ]
-    wanted.append(("attendance.summary", "Bilan et attestations", "fr-icon-file-text-line", None))
+    wanted.append(("attendance.summary", _("Bilan et attestations"), "fr-icon-file-text-line", None))
     if training_session.status in (SessionStatus.open, SessionStatus.full, SessionStatus.held):
         wanted.append(
             (
                 "attendance.close_session",
-                "Clôturer",
+                _("Clôturer"),
                 "fr-icon-lock-line",
-                "Clôturer la session ? Les présences seront figées.",
+                _("Clôturer la session ? Les présences seront figées."),
             )
         )
     for endpoint, label, icon, confirm in wanted:

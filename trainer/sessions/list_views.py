@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, render_template, request
+from flask_babel import gettext as _
 
 from trainer.attendance.labels import month_fr
 from trainer.auth.models import Role
@@ -61,7 +62,7 @@ def month_view() -> str:
         if not 1900 <= year <= 2200:
             raise ValueError
     except ValueError:
-        flash("Mois inconnu : indiquez-le sous la forme AAAA-MM (par exemple 2026-03).", "warning")
+        flash(_("Mois inconnu : indiquez-le sous la forme AAAA-MM (par exemple 2026-03)."), "warning")
         first = date(today.year, today.month, 1)
     weeks = queries.month_calendar(first.year, first.month, filters)
     previous = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)

@@ -8,10 +8,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db_types import UTCDateTime, enum_checks, enum_column, now_utc
 from trainer.extensions import Model
+from trainer.i18n import N_
+from trainer.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from trainer.attendance.models import AttendanceMark, Certificate
@@ -30,16 +33,18 @@ class SessionStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return SESSION_STATUS_LABELS[self]
+        return _(SESSION_STATUS_LABELS[self])
 
 
+# The French names, also read as data (the exchange format's vocabulary, see trainer/imports):
+# plain strings here, translated by ``SessionStatus.label`` where they are shown.
 SESSION_STATUS_LABELS = {
-    SessionStatus.draft: "Brouillon",
-    SessionStatus.open: "Ouverte",
-    SessionStatus.full: "Complète",
-    SessionStatus.held: "Réalisée",
-    SessionStatus.cancelled: "Annulée",
-    SessionStatus.closed: "Clôturée",
+    SessionStatus.draft: N_("Brouillon"),
+    SessionStatus.open: N_("Ouverte"),
+    SessionStatus.full: N_("Complète"),
+    SessionStatus.held: N_("Réalisée"),
+    SessionStatus.cancelled: N_("Annulée"),
+    SessionStatus.closed: N_("Clôturée"),
 }
 HELD_STATUSES = (SessionStatus.held, SessionStatus.closed)
 
@@ -51,7 +56,14 @@ class SessionMode(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"in_person": "Présentiel", "remote": "Distanciel", "blended": "Mixte"}[self.value]
+        return str(SESSION_MODE_LABELS[self])
+
+
+SESSION_MODE_LABELS = {
+    SessionMode.in_person: _l("Présentiel"),
+    SessionMode.remote: _l("Distanciel"),
+    SessionMode.blended: _l("Mixte"),
+}
 
 
 session_kits = sa.Table(
@@ -186,9 +198,14 @@ class RegistrationStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"registered": "Inscrit·e", "waiting_list": "Liste d'attente", "cancelled": "Annulée"}[
-            self.value
-        ]
+        return str(REGISTRATION_STATUS_LABELS[self])
+
+
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.registered: _l("Inscrit·e"),
+    RegistrationStatus.waiting_list: _l("Liste d'attente"),
+    RegistrationStatus.cancelled: _l("Annulée"),
+}
 
 
 class RegistrationSource(enum.StrEnum):

@@ -11,6 +11,9 @@ import csv
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from trainer.attendance.completion import recompute_completion
 from trainer.referential.services import ReferenceLookup
 from trainer.sessions.models import RegistrationSource, RegistrationStatus, TrainingSession
@@ -64,7 +67,15 @@ def parse_attendee_lines(text: str, lookup: ReferenceLookup) -> list[ParsedLine]
     parsed: list[ParsedLine] = []
     seen_emails: dict[str, int] = {}
     if len(lines) > MAX_LINES:
-        raise PasteError([f"La liste compte {len(lines)} lignes : {MAX_LINES} au maximum par envoi."])
+        raise PasteError(
+            [
+                _(
+                    "La liste compte %(count)s lignes : %(limit)s au maximum par envoi.",
+                    count=len(lines),
+                    limit=MAX_LINES,
+                )
+            ]
+        )
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -73,38 +84,60 @@ def parse_attendee_lines(text: str, lookup: ReferenceLookup) -> list[ParsedLine]
             continue
         if len(cells) != 4:
             errors.append(
-                f"Ligne {number} : {len(cells)} colonne{'s' if len(cells) > 1 else ''} trouvée"
-                f"{'s' if len(cells) > 1 else ''}, 4 attendues ({EXPECTED}) ; laissez le courriel vide "
-                "s'il est inconnu (Durand;Alice;;Infirmière)."
+                ngettext(
+                    "Ligne %(line)s : %(num)s colonne trouvée, 4 attendues (%(expected)s) ; laissez le "
+                    "courriel vide s'il est inconnu (Durand;Alice;;Infirmière).",
+                    "Ligne %(line)s : %(num)s colonnes trouvées, 4 attendues (%(expected)s) ; laissez le "
+                    "courriel vide s'il est inconnu (Durand;Alice;;Infirmière).",
+                    len(cells),
+                    line=number,
+                    expected=EXPECTED,
+                )
             )
             continue
         last_name, first_name, email, profession = cells
         line_errors = []
-        for label, value in (("le nom", last_name), ("le prénom", first_name)):
-            if not value:
-                line_errors.append(f"Ligne {number} : {label} est obligatoire.")
-            elif len(value) > 120:
-                line_errors.append(f"Ligne {number} : {label} dépasse 120 caractères.")
+        if not last_name:
+            line_errors.append(_("Ligne %(line)s : le nom est obligatoire.", line=number))
+        elif len(last_name) > 120:
+            line_errors.append(_("Ligne %(line)s : le nom dépasse 120 caractères.", line=number))
+        if not first_name:
+            line_errors.append(_("Ligne %(line)s : le prénom est obligatoire.", line=number))
+        elif len(first_name) > 120:
+            line_errors.append(_("Ligne %(line)s : le prénom dépasse 120 caractères.", line=number))
         normalised_email = normalise_email(email)
         if normalised_email:
             if len(normalised_email) > 254 or not _EMAIL.match(normalised_email):
                 line_errors.append(
-                    f"Ligne {number} : « {email[:80]} » n'est pas une adresse électronique valide "
-                    "(exemple : nom@exemple.fr)."
+                    _(
+                        "Ligne %(line)s : « %(email)s » n'est pas une adresse électronique valide "
+                        "(exemple : nom@exemple.fr).",
+                        line=number,
+                        email=email[:80],
+                    )
                 )
             elif normalised_email in seen_emails:
                 line_errors.append(
-                    f"Ligne {number} : l'adresse {normalised_email} figure déjà ligne {seen_emails[normalised_email]}."
+                    _(
+                        "Ligne %(line)s : l'adresse %(email)s figure déjà ligne %(first)s.",
+                        line=number,
+                        email=normalised_email,
+                        first=seen_emails[normalised_email],
+                    )
                 )
             else:
                 seen_emails[normalised_email] = number
         profession_code = lookup.profession(profession)
         if not profession:
-            line_errors.append(f"Ligne {number} : la profession est obligatoire.")
+            line_errors.append(_("Ligne %(line)s : la profession est obligatoire.", line=number))
         elif profession_code is None:
             line_errors.append(
-                f"Ligne {number} : profession « {profession[:80]} » inconnue ; indiquez un libellé "
-                "(« Infirmière », « Assistante de service social »…) ou un code (nurse, social_worker…)."
+                _(
+                    "Ligne %(line)s : profession « %(profession)s » inconnue ; indiquez un libellé "
+                    "(« Infirmière », « Assistante de service social »…) ou un code (nurse, social_worker…).",
+                    line=number,
+                    profession=profession[:80],
+                )
             )
         if line_errors:
             errors.extend(line_errors)
@@ -123,7 +156,9 @@ def parse_attendee_lines(text: str, lookup: ReferenceLookup) -> list[ParsedLine]
     if errors:
         raise PasteError(errors)
     if not parsed:
-        raise PasteError([f"La liste est vide : collez une personne par ligne ({EXPECTED})."])
+        raise PasteError(
+            [_("La liste est vide : collez une personne par ligne (%(expected)s).", expected=EXPECTED)]
+        )
     return parsed
 
 

@@ -8,6 +8,8 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from trainer.auth.permissions import public
@@ -68,7 +70,7 @@ def self_register(reference: str):
         del form.referent_type_code
     if form.validate_on_submit():
         if is_referent_training and not form.referent_type_code.data:
-            form.referent_type_code.errors.append("Indiquez le type de référent·e.")
+            form.referent_type_code.errors.append(_("Indiquez le type de référent·e."))
         else:
             return _register(training_session, form)
     status = 422 if form.errors or form.form_errors else 200
@@ -113,17 +115,15 @@ def _register(training_session: TrainingSession, form: SelfRegistrationForm):
     db.session.commit()
     # The page never says whether the address was already known: only the e-mail does.
     try:
-        send_mail(
-            attendee.email,
-            f"Votre inscription : {training_session.title}",
-            render_template(
+        with force_locale("fr"):  # the e-mail is in French, the session's mode label too
+            body = render_template(
                 "sessions/emails/self_registration.txt",
                 training_session=training_session,
                 first_name=attendee.first_name.strip(),
                 already=already,
                 waiting=waiting,
-            ),
-        )
+            )
+        send_mail(attendee.email, f"Votre inscription : {training_session.title}", body)
     except (OSError, smtplib.SMTPException):
         log.exception("self-registration confirmation not sent for session %s", training_session.id)
     return redirect(url_for("sessions.self_register_done", reference=training_session.reference))

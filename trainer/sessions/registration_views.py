@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer import audit
@@ -27,7 +28,7 @@ from trainer.sessions.views import bp, get_session_or_404
 
 def _status_note(registration: Registration) -> str:
     if registration.status == RegistrationStatus.waiting_list:
-        return " La session est complète : la personne est placée en liste d'attente."
+        return " " + _("La session est complète : la personne est placée en liste d'attente.")
     return ""
 
 
@@ -58,7 +59,10 @@ def add_registration(session_id: int):
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"{registration.person.full_name} est inscrit·e.{_status_note(registration)}", "success")
+            flash(
+                _("%(name)s est inscrit·e.", name=registration.person.full_name) + _status_note(registration),
+                "success",
+            )
             if request.form.get("action") == "encore":
                 return redirect(url_for("sessions.add_registration", session_id=session_id))
             return redirect(url_for("sessions.detail", session_id=session_id, _anchor="inscriptions"))
@@ -86,12 +90,13 @@ def paste_registrations(session_id: int):
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            message = f"{result.registered} personne(s) inscrite(s)"
+            message = _("%(count)s personne(s) inscrite(s)", count=result.registered)
             if result.waiting:
-                message += f", {result.waiting} en liste d'attente"
+                message += _(", %(count)s en liste d'attente", count=result.waiting)
             if result.already:
-                message += (
-                    f" ; déjà inscrite(s), laissée(s) telle(s) quelle(s) : {', '.join(result.already[:20])}"
+                message += _(
+                    " ; déjà inscrite(s), laissée(s) telle(s) quelle(s) : %(names)s",
+                    names=", ".join(result.already[:20]),
                 )
                 if len(result.already) > 20:
                     message += "…"
@@ -116,10 +121,10 @@ def cancel_registration_view(session_id: int, registration_id: int):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        message = f"L'inscription de {registration.person.full_name} est annulée."
+        message = _("L'inscription de %(name)s est annulée.", name=registration.person.full_name)
         if promoted:
             names = ", ".join(r.person.full_name for r in promoted)
-            message += f" Place attribuée depuis la liste d'attente à : {names}."
+            message += " " + _("Place attribuée depuis la liste d'attente à : %(names)s.", names=names)
         flash(message, "success")
     return redirect(url_for("sessions.detail", session_id=session_id, _anchor="inscriptions"))
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from trainer import audit
 from trainer.attendance.completion import recompute_completion
 from trainer.db_types import now_utc
 from trainer.extensions import db
+from trainer.i18n import lazy_gettext as _l
 from trainer.people.models import Organisation, Person
 from trainer.sessions.models import (
     Registration,
@@ -27,8 +29,8 @@ from trainer.sessions.services import registered_count
 from trainer.text import normalise, normalise_email
 
 CLOSED_FOR_REGISTRATION = {
-    SessionStatus.cancelled: "Les inscriptions sont fermées : la session est annulée.",
-    SessionStatus.closed: "Les inscriptions sont fermées : la session est clôturée.",
+    SessionStatus.cancelled: _l("Les inscriptions sont fermées : la session est annulée."),
+    SessionStatus.closed: _l("Les inscriptions sont fermées : la session est clôturée."),
 }
 
 
@@ -40,7 +42,9 @@ class AlreadyRegistered(RegistrationError):
     """The person already holds a (non-cancelled) registration in this session."""
 
     def __init__(self, registration: Registration) -> None:
-        super().__init__(f"{registration.person.full_name} est déjà inscrit·e à cette session.")
+        super().__init__(
+            _("%(name)s est déjà inscrit·e à cette session.", name=registration.person.full_name)
+        )
         self.registration = registration
 
 
@@ -154,7 +158,7 @@ def register_person(
 ) -> Registration:
     """Register ``person``: a seat if one is free, otherwise the waiting list. Snapshots are taken now."""
     if training_session.status in CLOSED_FOR_REGISTRATION:
-        raise RegistrationError(CLOSED_FOR_REGISTRATION[training_session.status])
+        raise RegistrationError(str(CLOSED_FOR_REGISTRATION[training_session.status]))
     _lock_session(training_session)
     registration = db.session.scalar(
         sa.select(Registration).where(
@@ -202,7 +206,7 @@ def register_attendee(
 ) -> Registration:
     """Find or create the person, then register them with the typed snapshot."""
     if training_session.status in CLOSED_FOR_REGISTRATION:
-        raise RegistrationError(CLOSED_FOR_REGISTRATION[training_session.status])
+        raise RegistrationError(str(CLOSED_FOR_REGISTRATION[training_session.status]))
     person = find_or_create_person(attendee, training_session=training_session)
     return register_person(
         training_session,
@@ -250,10 +254,10 @@ def fill_free_seats(training_session: TrainingSession, *, actor) -> list[Registr
 def cancel_registration(registration: Registration, *, actor) -> list[Registration]:
     """Cancel a registration; a freed seat goes to the first person on the waiting list (returned)."""
     if registration.status == RegistrationStatus.cancelled:
-        raise RegistrationError("Cette inscription est déjà annulée.")
+        raise RegistrationError(_("Cette inscription est déjà annulée."))
     training_session = registration.training_session
     if training_session.status == SessionStatus.closed:
-        raise RegistrationError("La session est clôturée : ses inscriptions ne changent plus.")
+        raise RegistrationError(_("La session est clôturée : ses inscriptions ne changent plus."))
     registration.status = RegistrationStatus.cancelled
     registration.cancelled_at = now_utc()
     audit.record(

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from trainer import audit
 from trainer.attendance.completion import recompute_completion
@@ -106,8 +107,11 @@ def _apply_slots(training_session: TrainingSession, slots: list[SlotInput]) -> N
         if marked:
             slot = marked[0]
             raise SessionError(
-                f"Le créneau du {format_day(slot.on)} ({format_time(slot.starts_at)}–{format_time(slot.ends_at)}) a déjà des "
-                "présences saisies : il ne peut pas être supprimé."
+                _(
+                    "Le créneau du %(day)s (%(hours)s) a déjà des présences saisies : il ne peut pas être supprimé.",
+                    day=format_day(slot.on),
+                    hours=f"{format_time(slot.starts_at)}–{format_time(slot.ends_at)}",
+                )
             )
     result = []
     for slot in slots:
@@ -194,9 +198,9 @@ def duplicate_values(source: TrainingSession, *, shift_days: int = 7) -> Session
 def cancel_session(training_session: TrainingSession, *, actor, reason: str = "") -> list[Registration]:
     """Cancel a planned session; returns the registrations whose attendees should be told."""
     if training_session.status == SessionStatus.cancelled:
-        raise SessionError("Cette session est déjà annulée.")
+        raise SessionError(_("Cette session est déjà annulée."))
     if training_session.status in (SessionStatus.held, SessionStatus.closed):
-        raise SessionError("Une session réalisée ou clôturée ne peut pas être annulée.")
+        raise SessionError(_("Une session réalisée ou clôturée ne peut pas être annulée."))
     training_session.status = SessionStatus.cancelled
     training_session.self_registration_open = False
     db.session.flush()

@@ -8,6 +8,7 @@ from datetime import date, time
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from trainer.extensions import db
@@ -99,29 +100,43 @@ def _check_slots(data: SessionInput, errors: list[str]) -> list[SlotInput]:
     for slot in slots:
         if slot.ends_at <= slot.starts_at:
             errors.append(
-                f"Créneau du {format_day(slot.on)} : l'heure de fin ({format_time(slot.ends_at)}) doit être après "
-                f"l'heure de début ({format_time(slot.starts_at)})."
+                _(
+                    "Créneau du %(day)s : l'heure de fin (%(ends)s) doit être après l'heure de début (%(starts)s).",
+                    day=format_day(slot.on),
+                    ends=format_time(slot.ends_at),
+                    starts=format_time(slot.starts_at),
+                )
             )
     for previous, current in zip(slots, slots[1:], strict=False):
         if previous.on == current.on and current.starts_at < previous.ends_at:
             errors.append(
-                f"Deux créneaux se chevauchent le {format_day(current.on)} "
-                f"({format_time(previous.starts_at)}–{format_time(previous.ends_at)} et "
-                f"{format_time(current.starts_at)}–{format_time(current.ends_at)})."
+                _(
+                    "Deux créneaux se chevauchent le %(day)s (%(first)s et %(second)s).",
+                    day=format_day(current.on),
+                    first=f"{format_time(previous.starts_at)}–{format_time(previous.ends_at)}",
+                    second=f"{format_time(current.starts_at)}–{format_time(current.ends_at)}",
+                )
             )
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        errors.append("La date de fin doit être postérieure ou égale à la date de début.")
+        errors.append(_("La date de fin doit être postérieure ou égale à la date de début."))
     elif data.starts_on or data.ends_on:
         low, high = data.starts_on or date.min, data.ends_on or data.starts_on or date.max
         for slot in slots:
             if not low <= slot.on <= high:
                 errors.append(
-                    f"Le créneau du {format_day(slot.on)} est en dehors des dates de la session "
-                    f"(du {format_day(low)} au {format_day(high)}) : corrigez la date du créneau ou les dates de la session."
+                    _(
+                        "Le créneau du %(day)s est en dehors des dates de la session (du %(low)s au %(high)s) : "
+                        "corrigez la date du créneau ou les dates de la session.",
+                        day=format_day(slot.on),
+                        low=format_day(low),
+                        high=format_day(high),
+                    )
                 )
     if not slots and not data.starts_on:
         errors.append(
-            "Ajoutez au moins un créneau (date, heure de début, heure de fin) ou indiquez la date de début."
+            _(
+                "Ajoutez au moins un créneau (date, heure de début, heure de fin) ou indiquez la date de début."
+            )
         )
     return slots
 
@@ -143,7 +158,7 @@ def _check_trainers(
         person = people.get(trainer_id)
         if person is None or person.trainer_profile is None:
             errors.append(
-                "Choisissez les formateur·rices parmi les personnes qui ont une fiche formateur·rice."
+                _("Choisissez les formateur·rices parmi les personnes qui ont une fiche formateur·rice.")
             )
             return
     if not slots:
@@ -176,9 +191,16 @@ def _check_trainers(
                     break
                 reported.add((person_id, reference))
                 errors.append(
-                    f"{people[person_id].full_name} anime déjà la session « {title} » ({reference}) "
-                    f"le {format_day(on)} de {format_time(starts_at)} à {format_time(ends_at)} : choisissez un autre créneau "
-                    "ou une autre personne."
+                    _(
+                        "%(name)s anime déjà la session « %(title)s » (%(reference)s) le %(day)s de %(starts)s "
+                        "à %(ends)s : choisissez un autre créneau ou une autre personne.",
+                        name=people[person_id].full_name,
+                        title=title,
+                        reference=reference,
+                        day=format_day(on),
+                        starts=format_time(starts_at),
+                        ends=format_time(ends_at),
+                    )
                 )
                 break
 
@@ -188,35 +210,49 @@ def validate_session(data: SessionInput, existing: TrainingSession | None) -> li
     errors: list[str] = []
     if existing is not None and existing.status == SessionStatus.closed:
         raise SessionError(
-            "La session est clôturée : rouvrez-la depuis la page de présence avant de la modifier."
+            _("La session est clôturée : rouvrez-la depuis la page de présence avant de la modifier.")
         )
     allowed = set(EDITABLE_STATUSES) | ({existing.status} if existing is not None else set())
     if data.status not in allowed:
         errors.append(
-            "Ce statut ne se choisit pas ici : utilisez le bouton « Annuler la session » ou la clôture."
+            _("Ce statut ne se choisit pas ici : utilisez le bouton « Annuler la session » ou la clôture.")
         )
     slots = _check_slots(data, errors)
     if data.capacity is not None and not 1 <= data.capacity <= 10000:
-        errors.append("La capacité doit être comprise entre 1 et 10 000 places.")
+        errors.append(_("La capacité doit être comprise entre 1 et 10 000 places."))
     elif existing is not None and data.capacity is not None:
         taken = registered_count(existing.id)
         if data.capacity < taken:
             errors.append(
-                f"La capacité ({data.capacity}) est inférieure au nombre de personnes inscrites ({taken}) : "
-                "augmentez-la ou annulez d'abord des inscriptions."
+                _(
+                    "La capacité (%(capacity)s) est inférieure au nombre de personnes inscrites (%(taken)s) : "
+                    "augmentez-la ou annulez d'abord des inscriptions.",
+                    capacity=data.capacity,
+                    taken=taken,
+                )
             )
     hours = data.hours if data.hours is not None else None
     if hours is not None and not Decimal(0) < hours <= 1000:
-        errors.append("La durée doit être comprise entre 0 et 1 000 heures.")
+        errors.append(_("La durée doit être comprise entre 0 et 1 000 heures."))
     if not Decimal(0) < data.completion_threshold <= 1:
-        errors.append("Le seuil de complétion doit être compris entre 1 % et 100 % des créneaux.")
+        errors.append(
+            _(
+                "Le seuil de complétion doit être compris entre %(min)s et %(max)s des créneaux.",
+                min="1 %",
+                max="100 %",
+            )
+        )
     if data.reference:
         other = db.session.scalar(
             sa.select(TrainingSession).where(TrainingSession.reference == data.reference)
         )
         if other is not None and (existing is None or other.id != existing.id):
             errors.append(
-                f"La référence {data.reference} est déjà utilisée par la session « {other.title} »."
+                _(
+                    "La référence %(reference)s est déjà utilisée par la session « %(title)s ».",
+                    reference=data.reference,
+                    title=other.title,
+                )
             )
     _check_trainers(data, slots, existing.id if existing is not None else None, errors)
     if errors:

@@ -7,6 +7,7 @@ import smtplib
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -96,7 +97,7 @@ def _registration_order(registration: Registration):
 
 def _render_form(form: SessionForm, training_session: TrainingSession | None, *, action: str, heading: str):
     slot_errors = [
-        f"Créneau {index} – {field.label.text} : {message}"
+        _("Créneau %(index)s – %(field)s : %(message)s", index=index, field=field.label.text, message=message)
         for index, entry in enumerate(form.slots, start=1)
         for field in entry.form
         for message in field.errors
@@ -136,11 +137,11 @@ def create():
             form.form_errors.extend(exc.messages)
         else:
             db.session.commit()
-            flash(f"La session {training_session.reference} a été créée.", "success")
+            flash(_("La session %(reference)s a été créée.", reference=training_session.reference), "success")
             return redirect(url_for("sessions.detail", session_id=training_session.id))
     if request.method == "GET":
         form.status.data = SessionStatus.draft.value
-    return _render_form(form, None, action=url_for("sessions.create"), heading="Nouvelle session")
+    return _render_form(form, None, action=url_for("sessions.create"), heading=_("Nouvelle session"))
 
 
 @bp.route("/sessions/<int:session_id>/dupliquer")
@@ -153,11 +154,16 @@ def duplicate(session_id: int):
     )
     form_data.fill_session_choices(form)
     flash(
-        "Copie de la session : vérifiez les dates des créneaux (décalées d'une semaine), puis enregistrez.",
+        _(
+            "Copie de la session : vérifiez les dates des créneaux (décalées d'une semaine), puis enregistrez."
+        ),
         "info",
     )
     return _render_form(
-        form, None, action=url_for("sessions.create"), heading=f"Dupliquer la session {source.reference}"
+        form,
+        None,
+        action=url_for("sessions.create"),
+        heading=_("Dupliquer la session %(reference)s", reference=source.reference),
     )
 
 
@@ -179,13 +185,16 @@ def edit(session_id: int):
             form.form_errors.extend(exc.messages)
         else:
             db.session.commit()
-            flash(f"La session {training_session.reference} a été mise à jour.", "success")
+            flash(
+                _("La session %(reference)s a été mise à jour.", reference=training_session.reference),
+                "success",
+            )
             return redirect(url_for("sessions.detail", session_id=training_session.id))
     return _render_form(
         form,
         training_session,
         action=url_for("sessions.edit", session_id=session_id),
-        heading=f"Modifier la session {training_session.reference}",
+        heading=_("Modifier la session %(reference)s", reference=training_session.reference),
     )
 
 
@@ -227,13 +236,15 @@ def cancel(session_id: int):
             ]
             db.session.commit()  # the cancellation stands even if a message cannot be sent
             sent = _notify_cancellation(training_session, recipients, form.reason.data or "")
-            flash(
-                f"La session {training_session.reference} est annulée."
-                + (f" {sent} personne(s) prévenue(s) par courriel." if sent else ""),
-                "success",
-            )
+            message = _("La session %(reference)s est annulée.", reference=training_session.reference)
+            if sent:
+                message += " " + _("%(count)s personne(s) prévenue(s) par courriel.", count=sent)
+            flash(message, "success")
             if sent < len(recipients):
-                flash(f"{len(recipients) - sent} courriel(s) n'ont pas pu être envoyés.", "warning")
+                flash(
+                    _("%(count)s courriel(s) n'ont pas pu être envoyés.", count=len(recipients) - sent),
+                    "warning",
+                )
             return redirect(url_for("sessions.detail", session_id=session_id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("sessions/cancel.html", form=form, training_session=training_session), status
