@@ -151,26 +151,21 @@ class CsvReader:
 
     def _read_records(self) -> Iterator[tuple[int, list[str]]]:
         line = 0
-        while True:
-            try:
-                cells = next(self._reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise ReadError(_csv_error_message(exc), line + 1) from None
-            except UnicodeDecodeError:
-                raise ReadError(
-                    f"caractères illisibles en {ENCODING_NAMES[self.encoding]} : le fichier est peut-être corrompu",
-                    line + 1,
-                ) from None
-            line += 1
-            yield line, cells
+        try:
+            # ``enumerate`` numbers the records in C: this loop runs once per row of large files.
+            for line, cells in enumerate(self._reader, 1):
+                yield line, cells
+        except csv.Error as exc:
+            raise ReadError(_csv_error_message(exc), line + 1) from None
+        except UnicodeDecodeError:
+            raise ReadError(
+                f"caractères illisibles en {ENCODING_NAMES[self.encoding]} : le fichier est peut-être corrompu",
+                line + 1,
+            ) from None
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """Data rows after the header, blank rows skipped (but counted in line numbers)."""
-        for line, cells in self._records:
-            if cells and any(cells):
-                yield line, cells
+        return ((line, cells) for line, cells in self._records if any(cells))
 
     def close(self) -> None:
         self._text.close()

@@ -8,6 +8,7 @@ per row. For large files the planner runs in a second process (see ``parallel``)
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
@@ -170,6 +171,17 @@ class Planner:
 
     def _load_emails(self, emails: set[str]) -> None:
         wanted = [email for email in emails if email not in self.email_ids]
+        if not wanted:
+            return
+        if db.session.get_bind().dialect.name == "sqlite":
+            # The whole chunk's e-mails as one JSON parameter: binding thousands of ``IN`` values
+            # one by one cost more than the look-up itself.
+            listed = sa.func.json_each(json.dumps(wanted)).table_valued("value")
+            found = db.session.execute(
+                sa.select(Person.email, Person.id).where(Person.email.in_(sa.select(listed.c.value)))
+            )
+            self.email_ids.update(found.all())
+            return
         for part in chunks(wanted, IN_CHUNK):
             found = db.session.execute(sa.select(Person.email, Person.id).where(Person.email.in_(part)))
             self.email_ids.update(found.all())
