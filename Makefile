@@ -43,10 +43,12 @@ bench: $(STAMP)
 # Regenerate migrations/versions/0001_schema.py from the models (before the first release only).
 schema-migration: $(STAMP)
 	rm -f /tmp/trainer-schema.db migrations/versions/0001_schema.py
-	mv migrations/versions/0002_reference_data.py /tmp/0002_reference_data.py
+	rm -rf /tmp/trainer-later-migrations && mkdir /tmp/trainer-later-migrations
+	mv migrations/versions/000[2-9]_*.py /tmp/trainer-later-migrations/
 	DATABASE_URL=sqlite:////tmp/trainer-schema.db $(BIN)/trainer db revision --autogenerate -m schema --rev-id 0001_schema
 	mv migrations/versions/0001_schema_schema.py migrations/versions/0001_schema.py
-	mv /tmp/0002_reference_data.py migrations/versions/0002_reference_data.py
+	mv /tmp/trainer-later-migrations/*.py migrations/versions/
+	$(BIN)/ruff check --fix --quiet migrations/versions/0001_schema.py
 	$(BIN)/ruff format migrations/versions/0001_schema.py
 
 clean:
