@@ -73,9 +73,7 @@ def _registration_of(history, session_key: str, person_key: str) -> Registration
 def test_an_attendance_mark_changes_the_figures_at_once(history):
     assert key_figure("professionals_trained") == 9
     chloe = _registration_of(history, "S1", "chloe")  # absent at S1's only slot
-    set_mark(
-        slot=history.sessions["S1"].slots[0], registration=chloe, status=MarkStatus.present, actor=None
-    )
+    set_mark(slot=history.sessions["S1"].slots[0], registration=chloe, status=MarkStatus.present, actor=None)
     db.session.commit()
     assert key_figure("professionals_trained") == 10
 
