@@ -253,7 +253,8 @@ def _in_process(url: str) -> list[tuple[str, float]]:
     from trainer.reports.engine import run_report
     from trainer.reports.filters import parse_filters
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+    # The computation is measured, not the results kept under the data version (trainer/reports/cache.py).
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "REPORT_CACHE_SIZE": 0})
     timings = []
     with app.app_context():
         for report_id in definitions():
