@@ -11,10 +11,6 @@ import html
 import http.client
 import os
 import re
-import shutil
-import socket
-import subprocess  # nosec B404
-import sys
 import tempfile
 import threading
 import time
@@ -23,16 +19,11 @@ from datetime import time as clock
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import server
 from bench.__main__ import Result
 
 TARGET_PER_SECOND = 200
 THREADS = 16
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _prepare(folder: Path, count: int) -> tuple[dict, list[str]]:
@@ -44,8 +35,7 @@ def _prepare(folder: Path, count: int) -> tuple[dict, list[str]]:
         "PUBLIC_BASE_URL": "http://127.0.0.1",
     }
     (folder / "trainer.cfg").write_text('EVALUATION_RATE_LIMIT = "1000000 per minute"\n')
-    trainer = str(Path(sys.executable).parent / "trainer")
-    subprocess.run([trainer, "db", "upgrade"], env=env, check=True, capture_output=True)  # noqa: S603  # nosec B603
+    server.prepare_database(env)
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "TRAINER_INSTANCE_PATH", "SECRET_KEY")})
     from trainer.app import create_app
     from trainer.evaluations.models import EvaluationInvitation, Phase
@@ -111,29 +101,10 @@ def _open_form(port: int, token: str) -> tuple[str, str]:
     return urlencode(fields), cookie
 
 
-def _in_threads(items: list, work) -> None:
-    lock = threading.Lock()
-    queue = list(items)
-
-    def worker() -> None:
-        while True:
-            with lock:
-                if not queue:
-                    return
-                item = queue.pop()
-            work(item)
-
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
 def _submit_all(port: int, tokens: list[str]) -> tuple[int, int, float]:
     """Open every form first (not timed), then time the submissions alone."""
     forms: dict[str, tuple[str, str]] = {}
-    _in_threads(tokens, lambda token: forms.__setitem__(token, _open_form(port, token)))
+    server.in_threads(tokens, lambda token: forms.__setitem__(token, _open_form(port, token)), THREADS)
     counts = {"ok": 0, "errors": 0}
     lock = threading.Lock()
 
@@ -159,7 +130,7 @@ def _submit_all(port: int, tokens: list[str]) -> tuple[int, int, float]:
                 counts.setdefault("first_error", error)
 
     started = time.perf_counter()
-    _in_threads(tokens, submit)
+    server.in_threads(tokens, submit, THREADS)
     elapsed = time.perf_counter() - started
     if "first_error" in counts:
         print(f"première erreur : {counts['first_error']}")
@@ -191,7 +162,7 @@ end
 def _submit_with_wrk(port: int, tokens: list[str], seconds: int) -> tuple[int, int, float]:
     """wrk (a C load generator) posts pre-opened forms: the server, not the client, is measured."""
     forms: dict[str, tuple[str, str]] = {}
-    _in_threads(tokens, lambda token: forms.__setitem__(token, _open_form(port, token)))
+    server.in_threads(tokens, lambda token: forms.__setitem__(token, _open_form(port, token)), THREADS)
     with tempfile.TemporaryDirectory() as tmp:
         script, data = Path(tmp) / "post.lua", Path(tmp) / "forms.tsv"
         script.write_text(WRK_SCRIPT)
@@ -201,27 +172,15 @@ def _submit_with_wrk(port: int, tokens: list[str], seconds: int) -> tuple[int, i
                 for n, token in enumerate(tokens)
             )
         )
-        output = subprocess.run(  # noqa: S603  # nosec B603
-            [
-                shutil.which("wrk"),
-                "-t2",
-                f"-c{THREADS}",
-                f"-d{seconds}s",
-                "-s",
-                str(script),
-                f"http://127.0.0.1:{port}",
-                "--",
-                str(data),
-                "2",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    total = int(re.search(r"(\d+) requests in", output).group(1))
-    elapsed = float(re.search(r"requests in ([\d.]+)s", output).group(1))
-    errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
-    errors += sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+        output = server.wrk(
+            f"http://127.0.0.1:{port}",
+            seconds=seconds,
+            connections=THREADS,
+            script=script,
+            script_args=(str(data), "2"),
+        )
+    total, errors = server.request_counts(output)
+    elapsed = server.elapsed(output)
     if total > len(tokens):
         raise RuntimeError(f"wrk sent {total} requests for {len(tokens)} links: raise the number of links")
     return total - errors, errors, elapsed
@@ -231,35 +190,11 @@ def run(smoke: bool) -> list[Result]:
     count = 300 if smoke else 6000
     with tempfile.TemporaryDirectory() as tmp:
         env, tokens = _prepare(Path(tmp), count)
-        port = _free_port()
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        server = subprocess.Popen(  # noqa: S603  # nosec B603
-            [
-                gunicorn,
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "trainer:create_app()",
-            ],
-            env=env,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            if shutil.which("wrk") and not smoke:
+        with server.gunicorn(env) as port:
+            if server.has_wrk() and not smoke:
                 ok, errors, elapsed = _submit_with_wrk(port, tokens, seconds=5)
             else:
                 ok, errors, elapsed = _submit_all(port, tokens)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     rate = ok / elapsed if elapsed else 0.0
     print(f"évaluations : {ok} soumissions en {elapsed:.2f} s ({rate:.0f}/s), {errors} erreur(s)")
     seconds_per_submission = (1 / rate) if rate and not errors else float("inf")

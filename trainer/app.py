@@ -52,7 +52,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
     _finish_config(app)
 
-    from trainer import (
+    from trainer import (  # noqa: F401  (data_version: its engine events)
+        data_version,
         database,
         errors,
         models,  # noqa: F401  (every table, for SQLAlchemy and Alembic)

@@ -73,6 +73,10 @@ class Defaults:
     MAIL_SENDER = "Formations VFF <ne-pas-repondre@formations-vff.local>"
     PUBLIC_BASE_URL: str | None = None
     MIN_RESPONSES_SHOWN = 5
+    # Report results kept per process under the data version (trainer/reports/cache.py); 0: none.
+    REPORT_CACHE_SIZE = 256
+    REPORT_CACHE_MAX_ROWS = 2000
+    PAGE_CACHE_SIZE = 64  # pages kept under the data version (trainer/versioned_cache.py); 0: none
     TRAINER_ENV = "development"
 
 

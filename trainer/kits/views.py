@@ -19,6 +19,7 @@ from trainer.kits.models import ACCESSIBLE_VERSION_LABELS, AccessibleVersion, Ki
 from trainer.kits.services import KitError
 from trainer.pagination import page_arg
 from trainer.referential.models import Profession, Sector
+from trainer.versioned_cache import cached_page
 
 bp = Blueprint("kits", __name__)
 
@@ -31,6 +32,7 @@ def query_arg(name: str, limit: int = 100) -> str:
 # The navigation and other areas know this page as ``kits.catalogue``.
 @bp.route("/outils", endpoint="catalogue")
 @public
+@cached_page
 def catalogue_page() -> str:
     filters = catalogue.CatalogueFilters(
         profession=query_arg("profession", 40),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from trainer.reports import cache
 from trainer.reports.definitions import ReportDefinition, get_definition
 from trainer.reports.dimensions import DIMENSIONS
 from trainer.reports.filters import ReportFilters
@@ -142,6 +143,10 @@ def run_report(report_id: str, filters: ReportFilters) -> ReportResult:
     definition = get_definition(report_id)
     if definition is None:
         raise ReportError(f"Le rapport « {report_id[:60]} » n'existe pas.")
+    return cache.cached(definition, filters, lambda: _compute(definition, filters))
+
+
+def _compute(definition: ReportDefinition, filters: ReportFilters) -> ReportResult:
     row_labels: dict[str, str] = {}
     if definition.kind == "indicators":
         rows = _run_indicators(definition, filters, row_labels)

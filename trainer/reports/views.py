@@ -17,6 +17,7 @@ from trainer.reports.engine import ReportError, run_report
 from trainer.reports.filters import FilterError, ReportFilters, parse_filters
 from trainer.reports.forms import FiltersForm, PublicationForm
 from trainer.reports.public import public_results
+from trainer.versioned_cache import cached_page
 
 bp = Blueprint("reports", __name__)
 READERS = (Role.coordinator, Role.manager)
@@ -50,6 +51,7 @@ def _panel(report_id: str, filters: ReportFilters) -> dict:
 
 @bp.route("/rapports/")
 @require_role(*READERS)
+@cached_page
 def dashboard() -> str:
     filters, error = _filters()
     key_figures = run_report("key-figures", filters)

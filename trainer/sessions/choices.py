@@ -45,7 +45,11 @@ def trainer_pairs(keep_ids: list[int] | None = None) -> list[tuple[str, str]]:
     condition = TrainerProfile.is_active.is_(True)
     if keep_ids:
         condition = sa.or_(condition, Person.id.in_(keep_ids))
-    people = db.session.scalars(
-        sa.select(Person).join(TrainerProfile).where(condition).order_by(Person.last_name, Person.first_name)
+    rows = db.session.execute(
+        sa.select(Person.id, Person.last_name, Person.first_name)
+        .join(TrainerProfile)
+        .where(condition)
+        .order_by(Person.last_name, Person.first_name)
     )
-    return [(str(p.id), p.sortable_name) for p in people]
+    # Columns, not entities: hundreds of trainers in every filter bar (Person.sortable_name).
+    return [(str(id_), f"{last.upper()} {first}".strip()) for id_, last, first in rows]

@@ -16,6 +16,7 @@ from trainer.sessions import form_data, queries
 from trainer.sessions.forms import SessionFilterForm
 from trainer.sessions.models import SessionStatus
 from trainer.sessions.views import bp
+from trainer.versioned_cache import cached_page
 
 
 def read_filters() -> tuple[SessionFilterForm, queries.SessionFilters]:
@@ -43,6 +44,7 @@ def read_filters() -> tuple[SessionFilterForm, queries.SessionFilters]:
 
 @bp.route("/sessions/", endpoint="list")
 @require_role(Role.coordinator)
+@cached_page
 def session_list() -> str:
     form, filters = read_filters()
     page = db.paginate(queries.filtered_sessions(filters), page=page_arg(), per_page=25, error_out=False)

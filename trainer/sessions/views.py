@@ -24,6 +24,7 @@ from trainer.sessions.models import (
     SessionStatus,
     TrainingSession,
 )
+from trainer.versioned_cache import cached_page
 
 bp = Blueprint("sessions", __name__)
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ def get_session_or_404(session_id: int) -> TrainingSession:
 
 @bp.route("/sessions/<int:session_id>")
 @require_role(Role.coordinator)
+@cached_page
 def detail(session_id: int) -> str:
     training_session = db.session.scalar(
         sa.select(TrainingSession)
