@@ -27,15 +27,7 @@ THREADS = 16
 
 
 def _prepare(folder: Path, count: int) -> tuple[dict, list[str]]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-        "TRAINER_INSTANCE_PATH": str(folder),
-        "SECRET_KEY": "bench-secret-key",
-        "PUBLIC_BASE_URL": "http://127.0.0.1",
-    }
-    (folder / "trainer.cfg").write_text('EVALUATION_RATE_LIMIT = "1000000 per minute"\n')
-    server.prepare_database(env)
+    env = server.bench_environment(folder, 'EVALUATION_RATE_LIMIT = "1000000 per minute"\n')
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "TRAINER_INSTANCE_PATH", "SECRET_KEY")})
     from trainer.app import create_app
     from trainer.evaluations.models import EvaluationInvitation, Phase

@@ -240,15 +240,7 @@ def run(smoke: bool) -> list[Result]:
     seconds, rounds = (1, 1) if smoke else (3, 3)
     workdir = Path(tempfile.mkdtemp(prefix="pages-bench-"))
     try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-            "TRAINER_INSTANCE_PATH": str(workdir),
-            "SECRET_KEY": "bench-secret-key",
-            "PUBLIC_BASE_URL": "http://127.0.0.1",
-        }
-        (workdir / "trainer.cfg").write_text('LOGIN_RATE_LIMIT = "1000 per minute"\n')
-        server.prepare_database(env)
+        env = server.bench_environment(workdir, 'LOGIN_RATE_LIMIT = "1000 per minute"\n')
         started = time.perf_counter()
         counts = load(env["DATABASE_URL"], session_count, registrations)
         counts.update(_add_attendance_and_accounts(env["DATABASE_URL"], 200 if smoke else USERS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -21,6 +22,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def bench_environment(folder: Path, settings: str) -> dict:
+    """The environment of a bench app in ``folder`` (its own SQLite file and instance folder, with
+    ``settings`` as its ``trainer.cfg``), its database migrated."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "TRAINER_INSTANCE_PATH": str(folder),
+        "SECRET_KEY": "bench-secret-key",
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
+    }
+    (folder / "trainer.cfg").write_text(settings)
+    prepare_database(env)
+    return env
 
 
 def prepare_database(env: dict) -> None:

@@ -47,7 +47,7 @@ def test_a_bulk_load_leaves_every_reference_valid_and_foreign_keys_checked_again
     result = runner.invoke(args=["import", "participants", str(path)])
     assert result.exit_code == 0, result.output
     if db.engine.dialect.name != "sqlite":
-        return
+        pytest.skip("PostgreSQL checks foreign keys on every row, bulk loads included")
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
