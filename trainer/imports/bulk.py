@@ -48,7 +48,7 @@ class BulkInsert:
             names = ", ".join(preparer.quote(self.table.c[key].name) for key in columns)
             values = ", ".join(placeholder.format(number) for number in range(1, len(columns) + 1))
             # Names come from the table's metadata, quoted by the dialect: no input reaches the SQL.
-            sql = f"INSERT INTO {preparer.format_table(self.table)} ({names}) VALUES ({values})"  # noqa: S608
+            sql = f"INSERT INTO {preparer.format_table(self.table)} ({names}) VALUES ({values})"  # noqa: S608  # nosec B608
             named = None
         else:
             sql = str(sa.insert(self.table).compile(dialect=dialect, column_keys=columns))
