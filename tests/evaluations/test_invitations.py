@@ -3,10 +3,13 @@ and the cold follow-up sent when due by an idempotent cron command."""
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from flask import current_app
 
 from tests.conftest import find_link, message_text
+from trainer.evaluations.cli import moment_on
+from trainer.evaluations.invitations import local_day
 from trainer.evaluations.models import EvaluationInvitation, Phase
 from trainer.evaluations.sending import open_session_evaluations, send_due
 from trainer.extensions import db
@@ -248,3 +251,16 @@ def test_send_due_explains_a_bad_date_or_a_missing_public_address(app, runner):
     finally:
         app.config["PUBLIC_BASE_URL"] = base
     assert missing.exit_code == 1 and "PUBLIC_BASE_URL" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (datetime(2026, 12, 2, 23, 30, tzinfo=UTC), datetime(2026, 6, 7, 22, 30, tzinfo=UTC)),
+        (datetime(2026, 12, 2, 8, 0, tzinfo=UTC), datetime(2026, 6, 8, 7, 0, tzinfo=UTC)),
+    ],
+)
+def test_send_due_date_is_a_day_in_paris_whatever_the_hour(now, expected):
+    moment = moment_on(date(2026, 6, 8), now)
+    assert moment == expected
+    assert local_day(moment) == date(2026, 6, 8)

@@ -9,11 +9,17 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from trainer.database import write_intent
+from trainer.evaluations.invitations import PARIS
 from trainer.evaluations.sending import SendReport, send_due
 from trainer.extensions import db
 
 BATCH = 50
 evaluations_cli = AppGroup("evaluations", help="Évaluations : invitations et rappels.")
+
+
+def moment_on(day: date, now: datetime) -> datetime:
+    """``now``'s time of day on ``day`` in Paris (at 23:30 UTC, Paris is already on the next day)."""
+    return datetime.combine(day, now.astimezone(PARIS).timetz()).astimezone(UTC)
 
 
 @evaluations_cli.command("send-due")
@@ -33,7 +39,7 @@ def send_due_command(on: str | None) -> None:
     now = datetime.now(UTC)
     if on is not None:
         try:
-            now = datetime.combine(date.fromisoformat(on.strip()), now.timetz())
+            now = moment_on(date.fromisoformat(on.strip()), now)
         except ValueError:
             raise click.ClickException(
                 f"Date invalide : « {on} ». Attendu : AAAA-MM-JJ, par exemple 2026-06-30."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from trainer.reports import cache
 from trainer.reports.definitions import ReportDefinition, get_definition
@@ -70,14 +71,21 @@ def _sort_key(row: list, columns: list[str], order: tuple[str, ...]):
 def _run_table(definition: ReportDefinition, filters: ReportFilters) -> list[list]:
     measures = [m for m in (_measure_of(c) for c in definition.columns) if m]
     all_rows = bool(definition.extra.get("all_rows"))
-    # Per column: ("measure", name, empty value) or ("label", field); resolved once, not per cell.
-    plan = []
+    # Cells are gathered with C-level ``map(dict.get, …)`` — label fields, then measures — and put
+    # back in column order: a sessions log has a hundred thousand rows.
+    label_fields, measure_names, measure_empties, positions = [], [], [], []
     for column in definition.columns:
         measure = _measure_of(column)
         if measure:
-            plan.append(("measure", measure, value_or_empty({}, measure)))
+            measure_names.append(measure)
+            measure_empties.append(value_or_empty({}, measure))
+            positions.append(("measure", len(measure_names) - 1))
         else:
-            plan.append(("label", column.field or column.name, ""))
+            label_fields.append(column.field or column.name)
+            positions.append(("label", len(label_fields) - 1))
+    order = [index if kind == "label" else len(label_fields) + index for kind, index in positions]
+    in_order = itemgetter(*order) if len(order) > 1 else lambda cells: (cells[order[0]],)
+    label_blanks = [""] * len(label_fields)
     rows: list[list] = []
     for dimension_name in definition.dimensions:
         if dimension_name == "year" and filters.granularity == "month":
@@ -90,19 +98,13 @@ def _run_table(definition: ReportDefinition, filters: ReportFilters) -> list[lis
         labels = dimension.labels(keys, filters)
         nothing: dict = {}
         for key in sorted(keys, key=lambda k: labels[k]["_order"]):
-            counted, label = values.get(key, nothing), labels[key]
-            rows.append(
-                [
-                    (
-                        counted.get(name, empty)
-                        if kind == "measure"
-                        else dimension_name
-                        if name == "scope"
-                        else label.get(name, "")
-                    )
-                    for kind, name, empty in plan
-                ]
-            )
+            label = {**labels[key], "scope": dimension_name} if "scope" in label_fields else labels[key]
+            counted = values.get(key, nothing)
+            cells = [
+                *map(label.get, label_fields, label_blanks),
+                *map(counted.get, measure_names, measure_empties),
+            ]
+            rows.append(list(in_order(cells)))
     if definition.order:
         columns = definition.column_names
         rows.sort(key=lambda row: _sort_key(row, columns, definition.order))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -52,10 +51,14 @@ DERIVED = {"trained_total": ("trained", "trained_declared")}
 KNOWN = set(MEASURES) | ANSWER_MEASURES | set(DERIVED)
 
 
-def one_decimal(numerator: int, denominator: int, scale: int = 100, places: str = "0.1") -> float:
-    """``scale × numerator / denominator`` rounded half-up (66.65 → 66.7, not banker's 66.6)."""
-    exact = Decimal(scale * numerator) / Decimal(denominator)
-    return float(exact.quantize(Decimal(places), rounding=ROUND_HALF_UP))
+def one_decimal(numerator: int, denominator: int, scale: int = 100, digits: int = 1) -> float:
+    """``scale × numerator / denominator`` rounded half-up (66.65 → 66.7, not banker's 66.6).
+
+    Exact integer arithmetic (the counts are never negative): a sessions log rounds a hundred
+    thousand rates, and ``Decimal`` cost a third of its time.
+    """
+    unit = 10**digits
+    return ((2 * scale * unit * numerator + denominator) // (2 * denominator)) / unit
 
 
 def _min_responses() -> int:
@@ -99,7 +102,7 @@ def _answer_values(dimension: Dimension | None, filters: ReportFilters, session_
             values[f"{indicator}_rate"] = one_decimal(good_count or 0, total)
     for values in per_key.values():
         if values["_total"] >= minimum:
-            values["average_score"] = one_decimal(values["_sum"], values["_total"], scale=1, places="0.01")
+            values["average_score"] = one_decimal(values["_sum"], values["_total"], scale=1, digits=2)
     return per_key
 
 
@@ -132,13 +135,11 @@ def compute(
             continue
         statement = q.select(keys, [m.expression().label(m.name) for m in measures])
         width, names = len(keys), [m.name for m in measures]
+        # Every measure is a COUNT or a COALESCE-d SUM: integers, never NULL.
         for row in db.session.execute(statement).all():
-            values = row[width:]
-            if not width and not any(values):
+            if not width and not any(row):
                 continue  # an empty total: no row, so an empty scope gives no key at all
-            target = result[tuple(row[:width])]
-            for name, value in zip(names, values, strict=True):
-                target[name] = int(value or 0)
+            result[row[:width]].update(zip(names, row[width:], strict=True))
     if wanted & ANSWER_MEASURES:
         try:
             for key, values in _answer_values(dimension, filters, session_types).items():
