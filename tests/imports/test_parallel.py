@@ -1,12 +1,15 @@
 """Large files are read and checked in a forked child: same results, errors and failures as here."""
 
+import gc
+
 import pytest
 import sqlalchemy as sa
 
 from tests.imports.conftest import PARTICIPANT_HEADER, csv_bytes, table_counts
 from trainer.extensions import db
+from trainer.imports import tables
 from trainer.imports.issues import MAX_KEPT, ImportRejected, IssueLog
-from trainer.imports.tables import participant_rows
+from trainer.imports.tables import participant_rows, participants
 
 H = PARTICIPANT_HEADER
 
@@ -84,10 +87,10 @@ def test_a_crash_while_checking_rows_is_raised_and_stores_nothing(
     make_session(reference="S-1")
     before = table_counts()
 
-    def broken(self, item):
+    def broken(self, items):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(participant_rows.RowParser, "__call__", broken)
+    monkeypatch.setattr(participant_rows.RowParser, "chunk", broken)
     with pytest.raises(RuntimeError, match="ZeroDivisionError: boom"):
         run("participants", write_file([H, *_rows(10)]))
     assert table_counts() == before
@@ -129,3 +132,28 @@ def test_indexes_deferred_by_a_large_load_are_all_there_afterwards(run, rejected
     assert {table: _index_names(table) for table in before} == before
     run("participants", write_file([H, *_rows(50)]))
     assert {table: _index_names(table) for table in before} == before
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_garbage_collector_is_paused_during_a_load_and_back_after(
+    run, write_file, make_session, monkeypatch, fails
+):
+    make_session(reference="S-1")
+    seen = []
+    original = participants.import_participants
+
+    def spy(ctx, rows):
+        seen.append(gc.isenabled())
+        if fails:
+            raise ZeroDivisionError("boom")
+        original(ctx, rows)
+
+    monkeypatch.setitem(tables.IMPORTERS, "participants", spy)
+    assert gc.isenabled()
+    if fails:
+        with pytest.raises(ZeroDivisionError):
+            run("participants", write_file([H, *_rows(3)]))
+    else:
+        run("participants", write_file([H, *_rows(3)]))
+    assert seen == [False]
+    assert gc.isenabled()

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from trainer import audit
 from trainer.db_types import now_utc
 from trainer.extensions import db
+from trainer.imports.bulk import collector_paused
 from trainer.imports.columns import TABLES, match_header
 from trainer.imports.context import ImportContext
 from trainer.imports.issues import ImportRejected, ImportsError, Issue, IssueLog
@@ -159,7 +160,8 @@ def run_import(
         )
         rows = CountedRows(reader.rows())
         try:
-            IMPORTERS[table](ctx, rows)
+            with collector_paused():
+                IMPORTERS[table](ctx, rows)
         except ReadError as exc:
             log.error(exc.issue.message, exc.issue.line)
         row_count = rows.count

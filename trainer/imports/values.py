@@ -201,7 +201,7 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split("|") if part.strip()]
 
 
-_EMAIL = re.compile(
+EMAIL_PATTERN = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
 )
@@ -215,7 +215,7 @@ def parse_email(text: str) -> str | None:
         raise ValueError(
             f"adresse électronique trop longue ({len(text)} caractères pour {EMAIL_MAX} au maximum)"
         )
-    if _EMAIL.fullmatch(text):
+    if EMAIL_PATTERN.fullmatch(text):
         return text.lower()
     if not text.isascii():
         from email_validator import EmailNotValidError, validate_email

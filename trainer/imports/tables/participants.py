@@ -88,7 +88,7 @@ class Planner:
 
     def __call__(self, chunk: list[tuple[int, list]]) -> Plan:
         ctx = self.ctx
-        parsed = list(map(self.parse, chunk))
+        parsed = self.parse.chunk(chunk)
         ctx.resolve_sessions((row.reference for row in parsed), with_slots=True)
         known = []
         for row in parsed:
