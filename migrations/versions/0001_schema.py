@@ -2,7 +2,7 @@
 
 Revision ID: 0001_schema
 Revises:
-Create Date: 2026-12-02 19:40:50.234439
+Create Date: 2026-12-02 23:31:20.125735
 
 """
 
@@ -981,7 +981,9 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_registrations_import_batch_id"), ["import_batch_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_registrations_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_registrations_person_id_completed"), ["person_id", "completed"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_registrations_session_id_completed_person_id_status"),
             ["session_id", "completed", "person_id", "status"],
@@ -1223,6 +1225,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_answers")),
     )
     with op.batch_alter_table("evaluation_answers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_evaluation_answers_indicator_score"), ["indicator", "score"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_evaluation_answers_question_id"), ["question_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_evaluation_answers_response_id_indicator_score"),
@@ -1294,6 +1299,7 @@ def downgrade():
     with op.batch_alter_table("evaluation_answers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_evaluation_answers_response_id_indicator_score"))
         batch_op.drop_index(batch_op.f("ix_evaluation_answers_question_id"))
+        batch_op.drop_index(batch_op.f("ix_evaluation_answers_indicator_score"))
 
     op.drop_table("evaluation_answers")
     op.drop_table("certificates")
@@ -1323,7 +1329,7 @@ def downgrade():
     op.drop_table("session_audiences")
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_registrations_session_id_completed_person_id_status"))
-        batch_op.drop_index(batch_op.f("ix_registrations_person_id"))
+        batch_op.drop_index(batch_op.f("ix_registrations_person_id_completed"))
         batch_op.drop_index(batch_op.f("ix_registrations_import_batch_id"))
         batch_op.drop_index(batch_op.f("ix_registrations_completed_profession_code_person_id_session_id"))
 

@@ -246,3 +246,21 @@ def test_the_dashboard_is_served_from_the_cache(history, login_as):
     db.session.commit()
     cold = count_statements(dashboard)
     assert warm < cold - 10
+
+
+@pytest.mark.parametrize("report_id", ["key-figures", "sessions"])
+def test_reports_are_built_with_the_garbage_collector_paused_and_back_after(app_ctx, monkeypatch, report_id):
+    import gc
+
+    from trainer.reports import engine
+
+    seen = []
+    for name in ("_run_table", "_run_indicators"):
+        original = getattr(engine, name)
+        monkeypatch.setattr(
+            engine, name, lambda *args, _original=original: seen.append(gc.isenabled()) or _original(*args)
+        )
+    assert gc.isenabled()
+    run_report(report_id, ReportFilters(**YEAR_2025))
+    assert seen == [False]
+    assert gc.isenabled()

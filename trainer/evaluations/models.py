@@ -151,6 +151,7 @@ class EvaluationAnswer(Model):
     __table_args__ = (
         sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 4", name="score_range"),
         sa.Index(None, "response_id", "indicator", "score"),
+        sa.Index(None, "indicator", "score"),  # the unfiltered rates read this index alone
         *enum_checks(indicator=Indicator),
     )
 

@@ -9,9 +9,7 @@ it (dates, timestamps…) are processed per row.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -129,21 +127,3 @@ class DeferredIndexes:
         for index in self.dropped:
             index.create(connection)
         self.dropped = []
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No automatic cyclic garbage collection while a file is loaded.
-
-    A load allocates millions of short-lived objects while it keeps maps of hundreds of thousands
-    of persons alive, and every automatic full collection walks all of them: a fifth of a
-    300,000-row import went there (measured). Rows and plans make no reference cycles, so nothing
-    piles up meanwhile; the collector is back on as soon as the load ends, however it ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -15,9 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from trainer import audit
+from trainer.collector import collector_paused
 from trainer.db_types import now_utc
 from trainer.extensions import db
-from trainer.imports.bulk import collector_paused
 from trainer.imports.columns import TABLES, match_header
 from trainer.imports.context import ImportContext
 from trainer.imports.issues import ImportRejected, ImportsError, Issue, IssueLog

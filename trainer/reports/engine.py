@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
 
+from trainer.collector import collector_paused
 from trainer.reports import cache
 from trainer.reports.definitions import ReportDefinition, get_definition
 from trainer.reports.dimensions import DIMENSIONS
@@ -150,8 +151,9 @@ def run_report(report_id: str, filters: ReportFilters) -> ReportResult:
 
 def _compute(definition: ReportDefinition, filters: ReportFilters) -> ReportResult:
     row_labels: dict[str, str] = {}
-    if definition.kind == "indicators":
-        rows = _run_indicators(definition, filters, row_labels)
-    else:
-        rows = _run_table(definition, filters)
+    with collector_paused():
+        if definition.kind == "indicators":
+            rows = _run_indicators(definition, filters, row_labels)
+        else:
+            rows = _run_table(definition, filters)
     return ReportResult(definition, filters, definition.column_names, rows, row_labels)

@@ -71,7 +71,9 @@ class FactQuery:
         elif fact == "responses":
             self.from_ = ER
         elif fact == "answers":
-            self.from_ = EA.join(ER, ER.c.id == EA.c.response_id)
+            # The response is joined only when a filter or a key needs it: the unfiltered rates
+            # then read one covering index of the answers (indicator, score) and nothing else.
+            self.from_ = EA
             self.where += [EA.c.indicator.is_not(None), EA.c.score.is_not(None)]
         elif fact == "declared":
             self.from_ = H.join(D, D.c.id == H.c.declared_training_id)
@@ -87,8 +89,13 @@ class FactQuery:
         if self.fact in REGISTRATION_FACTS:
             return R.c.session_id
         if self.fact in RESPONSE_FACTS:
+            self._join_response()
             return ER.c.session_id
         raise NotApplicable(self.fact)
+
+    def _join_response(self) -> None:
+        if self.fact == "answers":
+            self.join("response", ER, ER.c.id == EA.c.response_id)
 
     @property
     def is_session_based(self) -> bool:
@@ -98,6 +105,7 @@ class FactQuery:
         if self.fact in REGISTRATION_FACTS:
             return R.c.profession_code
         if self.fact in RESPONSE_FACTS:
+            self._join_response()
             return ER.c.profession_code
         if self.fact == "declared":
             return H.c.profession_code
@@ -147,8 +155,8 @@ class FactQuery:
     def apply_filters(self) -> None:
         f = self.filters
         kit_id = db.session.scalar(sa.select(Kit.id).where(Kit.slug == f.kit)) if f.kit else None
-        profession = self.profession_column()
-        if f.profession and profession is not None:
+        profession = self.profession_column() if f.profession else None
+        if profession is not None:
             self.where.append(profession == f.profession)
         if self.is_session_based:
             conditions = self._session_conditions(kit_id)
@@ -177,6 +185,12 @@ class FactQuery:
                 kit_pack_request_kits.c.kit_id == kit_id
             )
             self.where.append(P.c.id.in_(requested))
+
+    def distinct_count(self, column) -> sa.Select:
+        """``SELECT count(*) FROM (SELECT DISTINCT column …)`` with the filters applied."""
+        self.apply_filters()
+        values = sa.select(column).distinct().select_from(self.from_).where(*self.where)
+        return sa.select(sa.func.count()).select_from(values.subquery())
 
     def select(self, keys: list, measures: list) -> sa.Select:
         self.apply_filters()

@@ -27,7 +27,7 @@ def _per_session(filters: ReportFilters, session_types: tuple[str, ...]):
         good = sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0))
         answers = db.session.execute(
             q.select(
-                [ER.c.session_id, EA.c.indicator], [good, sa.func.count(EA.c.score), sa.func.sum(EA.c.score)]
+                [q.session_id, plain_indicator()], [good, sa.func.count(EA.c.score), sa.func.sum(EA.c.score)]
             )
         ).all()
         r = FactQuery("responses", filters, session_types)
