@@ -58,3 +58,9 @@ def enum_checks(**columns: type[enum.Enum]) -> tuple[sa.CheckConstraint, ...]:
         )
         for column, enum_cls in columns.items()
     )
+
+
+def year_of(column: sa.ColumnElement) -> sa.ColumnElement:
+    """The year of a date column as an integer: the same SQL wherever it is used, so that an index
+    on it (sessions' start year) serves the reports that group by it."""
+    return sa.cast(sa.extract("year", column), sa.Integer)

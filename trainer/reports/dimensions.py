@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import g
 
+from trainer.db_types import year_of
 from trainer.extensions import db
 from trainer.kits.models import Kit, kit_pack_request_kits
 from trainer.people.models import Person
@@ -151,12 +152,12 @@ def _date_column(q: FactQuery):
 
 
 def _year_keys(q: FactQuery) -> list:
-    return [sa.cast(sa.extract("year", _date_column(q)), sa.Integer)]
+    return [year_of(_date_column(q))]
 
 
 def _month_keys(q: FactQuery) -> list:
     column = _date_column(q)
-    return [sa.cast(sa.extract("year", column), sa.Integer), sa.cast(sa.extract("month", column), sa.Integer)]
+    return [year_of(column), sa.cast(sa.extract("month", column), sa.Integer)]
 
 
 def _period_labels(keys: set[Key], _filters) -> Labels:
