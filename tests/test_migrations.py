@@ -102,7 +102,7 @@ def test_unique_keys_hold_in_the_database(app_ctx, make_session, make_person):
 
 def test_the_per_year_reports_group_sessions_along_the_start_year_index(app_ctx):
     from trainer.reports.dimensions import DIMENSIONS
-    from trainer.reports.facts import S, FactQuery
+    from trainer.reports.facts import FactQuery, S
     from trainer.reports.filters import ReportFilters
 
     # The dimension's key is the indexed expression itself: grouping along the index needs no sort.
