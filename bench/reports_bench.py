@@ -183,7 +183,14 @@ def load(url: str, session_count: int, registrations: int) -> dict[str, int]:
                     ("practice",) if rng.random() < 0.3 else ()
                 ):
                     score = rng.choice((4, 4, 3, 3, 2, 1, None))
-                    answer_rows.append({"response_id": next_response, "indicator": indicator, "score": score})
+                    answer_rows.append(
+                        {
+                            "response_id": next_response,
+                            "session_id": session_id,
+                            "indicator": indicator,
+                            "score": score,
+                        }
+                    )
                 next_response += 1
             if len(registration_rows) >= BATCH:
                 _flush(connection, tables["people"], people_rows)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_schema
 Revises:
-Create Date: 2026-12-02 23:31:20.125735
+Create Date: 2026-12-02 23:38:46.831251
 
 """
 
@@ -1194,6 +1194,7 @@ def upgrade():
         "evaluation_answers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("response_id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("question_id", sa.Integer(), nullable=True),
         sa.Column(
             "indicator",
@@ -1222,6 +1223,12 @@ def upgrade():
             name=op.f("fk_evaluation_answers_response_id_evaluation_responses"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["training_sessions.id"],
+            name=op.f("fk_evaluation_answers_session_id_training_sessions"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_answers")),
     )
     with op.batch_alter_table("evaluation_answers", schema=None) as batch_op:
@@ -1232,6 +1239,11 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_evaluation_answers_response_id_indicator_score"),
             ["response_id", "indicator", "score"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_evaluation_answers_session_id_indicator_score"),
+            ["session_id", "indicator", "score"],
             unique=False,
         )
 
@@ -1297,6 +1309,7 @@ def downgrade():
 
     op.drop_table("evaluation_invitations")
     with op.batch_alter_table("evaluation_answers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluation_answers_session_id_indicator_score"))
         batch_op.drop_index(batch_op.f("ix_evaluation_answers_response_id_indicator_score"))
         batch_op.drop_index(batch_op.f("ix_evaluation_answers_question_id"))
         batch_op.drop_index(batch_op.f("ix_evaluation_answers_indicator_score"))

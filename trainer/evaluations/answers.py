@@ -204,15 +204,18 @@ def submit_online(
     ).where(Registration.id == registration_id)
     columns = ["session_id", "phase", "questionnaire_id", "profession_code", "source", "submitted_on"]
     responses = EvaluationResponse.__table__
-    response_id = db.session.execute(
-        sa.insert(responses).from_select(columns, from_registration).returning(responses.c.id)
-    ).scalar_one()
+    response_id, session_id = db.session.execute(
+        sa.insert(responses)
+        .from_select(columns, from_registration)
+        .returning(responses.c.id, responses.c.session_id)
+    ).one()
     if answers:
         db.session.execute(
             sa.insert(EvaluationAnswer.__table__),
             [
                 {
                     "response_id": response_id,
+                    "session_id": session_id,
                     "question_id": answer.question_id,
                     "indicator": answer.indicator,
                     "score": answer.score,

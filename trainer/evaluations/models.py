@@ -152,11 +152,15 @@ class EvaluationAnswer(Model):
         sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 4", name="score_range"),
         sa.Index(None, "response_id", "indicator", "score"),
         sa.Index(None, "indicator", "score"),  # the unfiltered rates read this index alone
+        sa.Index(None, "session_id", "indicator", "score"),  # per-session rates, in session order
         *enum_checks(indicator=Indicator),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_responses.id", ondelete="CASCADE"))
+    # The response's session, copied when the answer is stored (it never changes): per-session and
+    # per-territory rates then read the answers alone, not a million answers joined to responses.
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id", ondelete="CASCADE"))
     question_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("questions.id", ondelete="RESTRICT"), index=True
     )
@@ -167,3 +171,10 @@ class EvaluationAnswer(Model):
 
     response: Mapped[EvaluationResponse] = relationship(back_populates="answers")
     question: Mapped[Question | None] = relationship()
+
+
+@sa.event.listens_for(EvaluationAnswer, "before_insert")
+def _copy_the_session_of_the_response(_mapper, _connection, answer: EvaluationAnswer) -> None:
+    # Answers added through the ORM (paper questionnaires, demo data); Core inserts give it.
+    if answer.session_id is None:
+        answer.session_id = answer.response.session_id

@@ -71,8 +71,8 @@ class FactQuery:
         elif fact == "responses":
             self.from_ = ER
         elif fact == "answers":
-            # The response is joined only when a filter or a key needs it: the unfiltered rates
-            # then read one covering index of the answers (indicator, score) and nothing else.
+            # Answers carry their session: the response is joined only for the profession. The
+            # unfiltered rates then read one covering index (indicator, score) and nothing else.
             self.from_ = EA
             self.where += [EA.c.indicator.is_not(None), EA.c.score.is_not(None)]
         elif fact == "declared":
@@ -88,8 +88,9 @@ class FactQuery:
             return S.c.id
         if self.fact in REGISTRATION_FACTS:
             return R.c.session_id
-        if self.fact in RESPONSE_FACTS:
-            self._join_response()
+        if self.fact == "answers":
+            return EA.c.session_id  # copied from the response: no join needed
+        if self.fact == "responses":
             return ER.c.session_id
         raise NotApplicable(self.fact)
 

@@ -175,15 +175,16 @@ def _write(ctx: ImportContext, rows: list[EvaluationRow], invitations: dict) -> 
     responses, answers = [], []
     for row in order:
         response_id = ctx.next_id(EvaluationResponse.__table__)
+        session_id = ctx.sessions[row.reference].id
         responses.append({
-            "id": response_id, "session_id": ctx.sessions[row.reference].id, "phase": row.phase,
+            "id": response_id, "session_id": session_id, "phase": row.phase,
             "questionnaire_id": None, "profession_code": None, "source": "import",
             "submitted_on": ctx.today, "import_batch_id": ctx.batch.id,
         })  # fmt: skip
         for indicator, score in row.scores.items():
-            answers.append(_answer(response_id, indicator, score, None))
+            answers.append(_answer(response_id, session_id, indicator, score, None))
         if row.comment:
-            answers.append(_answer(response_id, None, None, row.comment))
+            answers.append(_answer(response_id, session_id, None, None, row.comment))
     db.session.execute(sa.insert(EvaluationResponse.__table__), responses)
     db.session.execute(sa.insert(EvaluationAnswer.__table__), answers)
     ctx.counts["responses_created"] += len(responses)
@@ -218,8 +219,10 @@ def _write(ctx: ImportContext, rows: list[EvaluationRow], invitations: dict) -> 
     ctx.counts["invitations_marked"] += len(marked) + len(created)
 
 
-def _answer(response_id: int, indicator: str | None, score: int | None, comment: str | None) -> dict:
+def _answer(
+    response_id: int, session_id: int, indicator: str | None, score: int | None, comment: str | None
+) -> dict:
     return {
-        "response_id": response_id, "question_id": None, "indicator": indicator,
+        "response_id": response_id, "session_id": session_id, "question_id": None, "indicator": indicator,
         "score": score, "choice": None, "text": comment,
     }  # fmt: skip
