@@ -1,6 +1,7 @@
 """The counting rules of product.md §3 for evaluations, pinned on small hand-made data sets."""
 
 import pytest
+import sqlalchemy as sa
 
 from trainer.evaluations.models import Phase, ResponseSource
 from trainer.evaluations.services import RateFilters, indicator_rates, indicator_rates_by, mean_score, rate
@@ -64,6 +65,15 @@ def test_imported_paper_and_online_answers_count_the_same_way(
     online = indicator_rates(RateFilters(phase=Phase.hot))
     assert online.responses == 3
     assert online.satisfaction_rate == 66.7  # 4 and 3 count, 1 does not
+    # Every way in copies the response's session onto its answers (reports read it there).
+    from trainer.evaluations.models import EvaluationAnswer, EvaluationResponse
+    from trainer.extensions import db
+
+    pairs = db.session.execute(
+        sa.select(EvaluationAnswer.session_id, EvaluationResponse.session_id).join(EvaluationAnswer.response)
+    ).all()
+    assert len({response for _, response in pairs}) == 2  # imported and paper here, online in its own
+    assert all(answer == response for answer, response in pairs)
 
 
 def test_rates_per_session_kit_trainer_and_phase_in_one_query_each(
