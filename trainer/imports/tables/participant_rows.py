@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import compress, repeat
-from operator import is_, itemgetter, not_
+from operator import itemgetter, not_
 from typing import NamedTuple
 
 from trainer.imports.cells import MEMO_LIMIT, Memo, fast_normalise, reference_parsers, text
@@ -31,23 +30,6 @@ class Row(NamedTuple):
 
 
 _first, _second = itemgetter(0), itemgetter(1)
-
-
-def cached(values: tuple | list, cache: dict, compute: Callable) -> list:
-    """``[compute(v) for v in values]``, looked up in ``cache`` in C; computes (and keeps) the misses."""
-    try:
-        found = list(map(cache.get, values))
-    except TypeError:  # an unhashable cell (never from a CSV): computed one by one
-        return list(map(compute, values))
-    for index in compress(range(len(found)), map(is_, found, repeat(None))):
-        value = values[index]
-        result = cache.get(value)
-        if result is None:
-            result = compute(value)
-            if len(cache) < MEMO_LIMIT:
-                cache[value] = result
-        found[index] = result
-    return found
 
 
 class RowParser:
@@ -100,7 +82,7 @@ class RowParser:
             return stripped if all(map(str.isprintable, stripped)) else None
 
         def coded(index: int, memo: Memo) -> list | None:
-            results = cached(columns[index], memo.cache, memo)
+            results = memo.many(columns[index])
             return None if any(map(_second, results)) else list(map(_first, results))
 
         (
@@ -146,7 +128,8 @@ class RowParser:
         normalised_first = self._normalised(first_names)
         fields = zip(
             lines, references, last_names, first_names, normalised_last, normalised_first,
-            emails, professions, employers, departments, referent_types, presents, repeat(True),
+            emails, professions, employers, departments, referent_types, presents, [True] * len(lines),
+            strict=True,
         )  # fmt: skip
         return list(map(tuple.__new__, repeat(Row), fields))  # Row(*fields) without a Python call
 
