@@ -29,6 +29,20 @@ class Row(NamedTuple):
     valid: bool = True
 
 
+class Positions(NamedTuple):
+    """Where each column is in a row's cells."""
+
+    reference: int
+    last_name: int
+    first_name: int
+    email: int
+    profession: int
+    employer: int
+    department: int
+    referent_type: int
+    present: int
+
+
 _first, _second = itemgetter(0), itemgetter(1)
 
 
@@ -40,10 +54,10 @@ class RowParser:
         positions = ctx.columns.positions
         self.width = ctx.columns.width
         # Columns absent from the file point one past the last cell, which each row gets as "".
-        self.indexes = tuple(positions.get(key, self.width) for key in (
+        self.at = Positions(*(positions.get(key, self.width) for key in (
             "session_reference", "last_name", "first_name", "email", "profession",
             "employer", "department", "referent_type", "present",
-        ))  # fmt: skip
+        )))  # fmt: skip
         self.has_reference = "session_reference" in positions
         self.has_email = "email" in positions
         parsers = reference_parsers(ctx.lookup)
@@ -85,19 +99,9 @@ class RowParser:
             results = memo.many(columns[index])
             return None if any(map(_second, results)) else list(map(_first, results))
 
-        (
-            i_reference,
-            i_last,
-            i_first,
-            i_email,
-            i_profession,
-            i_employer,
-            i_department,
-            i_referent,
-            i_present,
-        ) = self.indexes
+        at = self.at
         references, last_names, first_names, employers = (
-            plain(i_reference), plain(i_last), plain(i_first), plain(i_employer),
+            plain(at.reference), plain(at.last_name), plain(at.first_name), plain(at.employer),
         )  # fmt: skip
         if references is None or last_names is None or first_names is None or employers is None:
             return None
@@ -109,19 +113,19 @@ class RowParser:
             return None
         emails: list = [None] * len(records)
         if self.has_email:
-            addresses = plain(i_email)
+            addresses = plain(at.email)
             if addresses is None:
                 return None
             given = [address for address in addresses if address]
             if given and (max(map(len, given)) > EMAIL_MAX or not all(map(EMAIL_PATTERN.fullmatch, given))):
                 return None
             emails = [address.lower() if address else None for address in addresses]
-        professions = coded(i_profession, self.profession)
+        professions = coded(at.profession, self.profession)
         if professions is None or None in professions:
             return None
-        departments = coded(i_department, self.department)
-        referent_types = coded(i_referent, self.referent_type)
-        presents = coded(i_present, self.present)
+        departments = coded(at.department, self.department)
+        referent_types = coded(at.referent_type, self.referent_type)
+        presents = coded(at.present, self.present)
         if departments is None or referent_types is None or presents is None:
             return None
         normalised_last = self._normalised(last_names)
@@ -160,19 +164,9 @@ class RowParser:
         elif size < width:
             cells = cells + [""] * (width - size)
         cells.append("")
-        (
-            i_reference,
-            i_last,
-            i_first,
-            i_email,
-            i_profession,
-            i_employer,
-            i_department,
-            i_referent,
-            i_present,
-        ) = self.indexes
+        at = self.at
         failed = False
-        reference = text(cells[i_reference]) if self.has_reference else ""
+        reference = text(cells[at.reference]) if self.has_reference else ""
         if ctx.fixed_session:
             if reference and reference != ctx.fixed_session:
                 message = (
@@ -188,7 +182,7 @@ class RowParser:
         elif len(reference) > 60:
             ctx.error(line, "session_reference", too_long(len(reference), 60))
             failed = True
-        last_name, first_name = text(cells[i_last]), text(cells[i_first])
+        last_name, first_name = text(cells[at.last_name]), text(cells[at.first_name])
         for key, value in (("last_name", last_name), ("first_name", first_name)):
             if not value:
                 ctx.error(line, key, "obligatoire")
@@ -199,30 +193,30 @@ class RowParser:
         email = None
         if self.has_email:
             try:
-                email = parse_email(text(cells[i_email]))
+                email = parse_email(text(cells[at.email]))
             except ValueError as exc:
                 ctx.error(line, "email", str(exc))
                 failed = True
-        raw = cells[i_profession]
+        raw = cells[at.profession]
         profession, message = self.profession.cache.get(raw) or self.profession(raw)
         if message or profession is None:
             ctx.error(line, "profession", message or "obligatoire (code ou intitulé de la profession)")
             failed = True
-        employer = text(cells[i_employer])
+        employer = text(cells[at.employer])
         if len(employer) > 200:
             ctx.error(line, "employer", too_long(len(employer), 200))
             failed = True
-        raw = cells[i_department]
+        raw = cells[at.department]
         department, message = self.department.cache.get(raw) or self.department(raw)
         if message:
             ctx.error(line, "department", message)
             failed = True
-        raw = cells[i_referent]
+        raw = cells[at.referent_type]
         referent_type, message = self.referent_type.cache.get(raw) or self.referent_type(raw)
         if message:
             ctx.error(line, "referent_type", message)
             failed = True
-        raw = cells[i_present]
+        raw = cells[at.present]
         present, message = self.present.cache.get(raw) or self.present(raw)
         if message:
             ctx.error(line, "present", message)
