@@ -222,3 +222,18 @@ def test_labels_stored_as_data_stay_french(app):
         assert SessionStatus.draft.label == "Draft" and MarkStatus.present.label == "Present"
         assert SESSION_STATUS_LABELS[SessionStatus.draft] == "Brouillon"
         assert MARK_STATUS_LABELS[MarkStatus.present] == "Présent·e"
+
+
+def test_dates_and_numbers_follow_the_chosen_language(app):
+    from datetime import UTC, date, datetime
+
+    filters = app.jinja_env.filters
+    moment = datetime(2026, 12, 2, 23, 30, tzinfo=UTC)  # already 3 December in Paris
+    with app.test_request_context("/?lang=fr"):
+        assert filters["date_fr"](date(2026, 3, 9)) == "09/03/2026"
+        assert filters["datetime_fr"](moment) == "03/12/2026 à 00:30"
+        assert filters["number_fr"](1234.5, 1) == "1\u202f234,5"
+    with app.test_request_context("/?lang=en"):
+        assert filters["date_fr"](date(2026, 3, 9)) == "9 Mar 2026"
+        assert filters["datetime_fr"](moment) == "3 Dec 2026 at 00:30"
+        assert filters["number_fr"](1234.5, 1) == "1,234.5"

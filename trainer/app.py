@@ -153,9 +153,21 @@ def _register_template_helpers(app: Flask) -> None:
     # ``is string`` (to skip the dicts of nested forms), so a lazy string counts as one.
     app.jinja_env.tests["string"] = lambda value: isinstance(value, str | LazyString)
 
+    # The French forms (31/12/2026, 1 234,5) unless the visitor chose English (31 Dec 2026, 1,234.5);
+    # month names are spelled here, not left to the server's C locale.
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+    def _english() -> bool:
+        return str(get_locale() or "fr") == "en"
+
+    def _english_date(value) -> str:
+        return f"{value.day} {months[value.month - 1]} {value.year}"
+
     @app.template_filter("date_fr")
     def _date_fr(value) -> str:
-        return value.strftime("%d/%m/%Y") if value else ""
+        if not value:
+            return ""
+        return _english_date(value) if _english() else value.strftime("%d/%m/%Y")
 
     @app.template_filter("datetime_fr")
     def _datetime_fr(value) -> str:
@@ -163,14 +175,17 @@ def _register_template_helpers(app: Flask) -> None:
             return ""
         from zoneinfo import ZoneInfo
 
-        return value.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M")
+        local = value.astimezone(ZoneInfo("Europe/Paris"))
+        if _english():
+            return f"{_english_date(local)} at {local:%H:%M}"
+        return local.strftime("%d/%m/%Y à %H:%M")
 
     @app.template_filter("number_fr")
     def _number_fr(value, decimals: int = 0) -> str:
         if value is None or value == "":
             return "—"
         text = f"{float(value):,.{decimals}f}"
-        return text.replace(",", "\u202f").replace(".", ",")
+        return text if _english() else text.replace(",", "\u202f").replace(".", ",")
 
 
 def _enforce_session_lifetime() -> None:
