@@ -230,10 +230,10 @@ def test_dates_and_numbers_follow_the_chosen_language(app):
     filters = app.jinja_env.filters
     moment = datetime(2026, 12, 2, 23, 30, tzinfo=UTC)  # already 3 December in Paris
     with app.test_request_context("/?lang=fr"):
-        assert filters["date_fr"](date(2026, 3, 9)) == "09/03/2026"
-        assert filters["datetime_fr"](moment) == "03/12/2026 à 00:30"
-        assert filters["number_fr"](1234.5, 1) == "1\u202f234,5"
+        assert filters["local_date"](date(2026, 3, 9)) == "09/03/2026"
+        assert filters["local_datetime"](moment) == "03/12/2026 à 00:30"
+        assert filters["local_number"](1234.5, 1) == "1\u202f234,5"
     with app.test_request_context("/?lang=en"):
-        assert filters["date_fr"](date(2026, 3, 9)) == "9 Mar 2026"
-        assert filters["datetime_fr"](moment) == "3 Dec 2026 at 00:30"
-        assert filters["number_fr"](1234.5, 1) == "1,234.5"
+        assert filters["local_date"](date(2026, 3, 9)) == "9 Mar 2026"
+        assert filters["local_datetime"](moment) == "3 Dec 2026 at 00:30"
+        assert filters["local_number"](1234.5, 1) == "1,234.5"

@@ -163,14 +163,14 @@ def _register_template_helpers(app: Flask) -> None:
     def _english_date(value) -> str:
         return f"{value.day} {months[value.month - 1]} {value.year}"
 
-    @app.template_filter("date_fr")
-    def _date_fr(value) -> str:
+    @app.template_filter("local_date")
+    def _local_date(value) -> str:
         if not value:
             return ""
         return _english_date(value) if _english() else value.strftime("%d/%m/%Y")
 
-    @app.template_filter("datetime_fr")
-    def _datetime_fr(value) -> str:
+    @app.template_filter("local_datetime")
+    def _local_datetime(value) -> str:
         if not value:
             return ""
         from zoneinfo import ZoneInfo
@@ -180,8 +180,8 @@ def _register_template_helpers(app: Flask) -> None:
             return f"{_english_date(local)} at {local:%H:%M}"
         return local.strftime("%d/%m/%Y à %H:%M")
 
-    @app.template_filter("number_fr")
-    def _number_fr(value, decimals: int = 0) -> str:
+    @app.template_filter("local_number")
+    def _local_number(value, decimals: int = 0) -> str:
         if value is None or value == "":
             return "—"
         text = f"{float(value):,.{decimals}f}"
