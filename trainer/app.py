@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, flash, has_request_context, request, session
 from flask_babel import gettext as _
@@ -153,39 +154,36 @@ def _register_template_helpers(app: Flask) -> None:
     # ``is string`` (to skip the dicts of nested forms), so a lazy string counts as one.
     app.jinja_env.tests["string"] = lambda value: isinstance(value, str | LazyString)
 
-    # The French forms (31/12/2026, 1 234,5) unless the visitor chose English (31 Dec 2026, 1,234.5);
-    # month names are spelled here, not left to the server's C locale.
-    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    # Babel's forms of the visitor's language, with the patterns chosen here: 31/12/2026 and
+    # 1 234,5 in French, 31 Dec 2026 and 1,234.5 in English.
+    from babel.dates import format_date, format_datetime
+    from babel.numbers import format_decimal
 
-    def _english() -> bool:
-        return str(get_locale() or "fr") == "en"
+    paris = ZoneInfo("Europe/Paris")
 
-    def _english_date(value) -> str:
-        return f"{value.day} {months[value.month - 1]} {value.year}"
+    def _locale() -> str:
+        return "en" if str(get_locale() or "fr") == "en" else "fr"
+
+    date_patterns = {"fr": "dd/MM/y", "en": "d MMM y"}
+    moment_patterns = {"fr": "dd/MM/y 'à' HH:mm", "en": "d MMM y 'at' HH:mm"}
 
     @app.template_filter("local_date")
     def _local_date(value) -> str:
-        if not value:
-            return ""
-        return _english_date(value) if _english() else value.strftime("%d/%m/%Y")
+        return format_date(value, date_patterns[_locale()], locale=_locale()) if value else ""
 
     @app.template_filter("local_datetime")
     def _local_datetime(value) -> str:
         if not value:
             return ""
-        from zoneinfo import ZoneInfo
-
-        local = value.astimezone(ZoneInfo("Europe/Paris"))
-        if _english():
-            return f"{_english_date(local)} at {local:%H:%M}"
-        return local.strftime("%d/%m/%Y à %H:%M")
+        return format_datetime(value, moment_patterns[_locale()], tzinfo=paris, locale=_locale())
 
     @app.template_filter("local_number")
     def _local_number(value, decimals: int = 0) -> str:
         if value is None or value == "":
             return "—"
-        text = f"{float(value):,.{decimals}f}"
-        return text if _english() else text.replace(",", "\u202f").replace(".", ",")
+        return format_decimal(
+            float(value), format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=_locale()
+        )
 
 
 def _enforce_session_lifetime() -> None:
