@@ -237,3 +237,12 @@ def test_dates_and_numbers_follow_the_chosen_language(app):
         assert filters["local_date"](date(2026, 3, 9)) == "9 Mar 2026"
         assert filters["local_datetime"](moment) == "3 Dec 2026 at 00:30"
         assert filters["local_number"](1234.5, 1) == "1,234.5"
+
+
+def test_a_session_page_shows_its_dates_in_the_chosen_language(login_as, make_session):
+    coordinator = login_as("coordinator")
+    session_id = make_session().id  # one slot on 10 March 2026
+    french = coordinator.get(f"/sessions/{session_id}?lang=fr").get_data(as_text=True)
+    assert "10/03/2026" in french and "10 Mar 2026" not in french
+    english = coordinator.get(f"/sessions/{session_id}?lang=en").get_data(as_text=True)
+    assert "10 Mar 2026" in english and "10/03/2026" not in english
