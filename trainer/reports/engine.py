@@ -70,21 +70,17 @@ def _sort_key(row: list, columns: list[str], order: tuple[str, ...]):
 
 
 def _run_table(definition: ReportDefinition, filters: ReportFilters) -> list[list]:
-    measures = [m for m in (_measure_of(c) for c in definition.columns) if m]
     all_rows = bool(definition.extra.get("all_rows"))
     # Cells are gathered with C-level ``map(dict.get, …)`` — label fields, then measures — and put
     # back in column order: a sessions log has a hundred thousand rows.
-    label_fields, measure_names, measure_empties, positions = [], [], [], []
-    for column in definition.columns:
-        measure = _measure_of(column)
-        if measure:
-            measure_names.append(measure)
-            measure_empties.append(value_or_empty({}, measure))
-            positions.append(("measure", len(measure_names) - 1))
-        else:
-            label_fields.append(column.field or column.name)
-            positions.append(("label", len(label_fields) - 1))
-    order = [index if kind == "label" else len(label_fields) + index for kind, index in positions]
+    kinds = [_measure_of(column) for column in definition.columns]
+    label_fields = [
+        c.field or c.name for c, measure in zip(definition.columns, kinds, strict=True) if not measure
+    ]
+    measures = [measure for measure in kinds if measure]
+    measure_empties = [value_or_empty({}, measure) for measure in measures]
+    labels_at, measures_at = iter(range(len(label_fields))), iter(range(len(label_fields), len(kinds)))
+    order = [next(measures_at) if measure else next(labels_at) for measure in kinds]
     in_order = itemgetter(*order) if len(order) > 1 else lambda cells: (cells[order[0]],)
     label_blanks = [""] * len(label_fields)
     rows: list[list] = []
@@ -103,7 +99,7 @@ def _run_table(definition: ReportDefinition, filters: ReportFilters) -> list[lis
             counted = values.get(key, nothing)
             cells = [
                 *map(label.get, label_fields, label_blanks),
-                *map(counted.get, measure_names, measure_empties),
+                *map(counted.get, measures, measure_empties),
             ]
             rows.append(list(in_order(cells)))
     if definition.order:
