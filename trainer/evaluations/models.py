@@ -173,6 +173,27 @@ class EvaluationAnswer(Model):
     question: Mapped[Question | None] = relationship()
 
 
+class EvaluationTally(Model):
+    """The scored answers of one session and indicator, summed: kept by database triggers.
+
+    Every report rate is ``good / answered`` summed over sessions, so the per-session, per-kit and
+    per-territory figures read these few rows instead of every answer. The triggers
+    (``trainer.evaluations.tallies``) follow each insert, update and delete of an answer, whichever
+    way it is written (form, paper entry, import, cascade), in the same transaction.
+    """
+
+    __tablename__ = "evaluation_tallies"
+    __table_args__ = (*enum_checks(indicator=Indicator),)
+
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    indicator: Mapped[Indicator] = mapped_column(enum_column(Indicator), primary_key=True)
+    good: Mapped[int]  # answers of 3 or 4 (out of 4)
+    answered: Mapped[int]  # answers with a score: blanks are not counted
+    score_sum: Mapped[int]
+
+
 @sa.event.listens_for(EvaluationAnswer, "before_insert")
 def _copy_the_session_of_the_response(_mapper, _connection, answer: EvaluationAnswer) -> None:
     # Answers added through the ORM (paper questionnaires, demo data); Core inserts give it.

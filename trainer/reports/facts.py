@@ -4,6 +4,10 @@ A ``FactQuery`` starts from one fact table (completed registrations, held sessio
 head-counts, evaluation answers…), joins what a dimension needs, and adds the WHERE conditions of
 product.md §3: period on the session's first date, territory on the session's department, kit,
 session type, profession, and always the manager's scope.
+
+Evaluation rates are read from the per-session tallies of the answers (``evaluation_tallies``,
+kept by triggers) unless the respondents' profession splits or filters them: only the answers,
+through their response, know it.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from trainer.declarations.models import DeclaredHeadcount, DeclaredTraining
-from trainer.evaluations.models import EvaluationAnswer, EvaluationResponse
+from trainer.evaluations.models import EvaluationAnswer, EvaluationResponse, EvaluationTally
 from trainer.extensions import db
 from trainer.kits.models import Kit, KitPackRequest, PackRequestStatus, kit_pack_request_kits
 from trainer.reports.filters import ReportFilters
@@ -30,6 +34,7 @@ D = DeclaredTraining.__table__
 H = DeclaredHeadcount.__table__
 ER = EvaluationResponse.__table__
 EA = EvaluationAnswer.__table__
+T = EvaluationTally.__table__
 P = KitPackRequest.__table__
 SK = session_kits
 SA = SessionAudience.__table__
@@ -38,7 +43,9 @@ SA = SessionAudience.__table__
 SESSION_FACTS = {"sessions_held", "sessions_all"}
 REGISTRATION_FACTS = {"completed", "registered"}
 RESPONSE_FACTS = {"responses", "answers"}
-FACTS = SESSION_FACTS | REGISTRATION_FACTS | RESPONSE_FACTS | {"declared", "packs"}
+# Answers summed per session and indicator: the rates of every split but the profession.
+TALLY_FACTS = {"tallies"}
+FACTS = SESSION_FACTS | REGISTRATION_FACTS | RESPONSE_FACTS | TALLY_FACTS | {"declared", "packs"}
 
 
 class NotApplicable(Exception):
@@ -51,6 +58,8 @@ class FactQuery:
     def __init__(self, fact: str, filters: ReportFilters, session_types: tuple[str, ...] = ()) -> None:
         if fact not in FACTS:
             raise ValueError(f"unknown fact {fact!r}")
+        if fact in TALLY_FACTS and filters.profession:
+            raise ValueError("tallies are not split by profession: count the answers")
         self.fact = fact
         self.filters = filters
         self.session_types = session_types
@@ -75,6 +84,8 @@ class FactQuery:
             # unfiltered rates then read one covering index (indicator, score) and nothing else.
             self.from_ = EA
             self.where += [EA.c.indicator.is_not(None), EA.c.score.is_not(None)]
+        elif fact == "tallies":
+            self.from_ = T
         elif fact == "declared":
             self.from_ = H.join(D, D.c.id == H.c.declared_training_id)
         else:
@@ -92,6 +103,8 @@ class FactQuery:
             return EA.c.session_id  # copied from the response: no join needed
         if self.fact == "responses":
             return ER.c.session_id
+        if self.fact == "tallies":
+            return T.c.session_id
         raise NotApplicable(self.fact)
 
     def _join_response(self) -> None:
@@ -100,7 +113,7 @@ class FactQuery:
 
     @property
     def is_session_based(self) -> bool:
-        return self.fact in SESSION_FACTS | REGISTRATION_FACTS | RESPONSE_FACTS
+        return self.fact in SESSION_FACTS | REGISTRATION_FACTS | RESPONSE_FACTS | TALLY_FACTS
 
     def profession_column(self):
         if self.fact in REGISTRATION_FACTS:

@@ -15,13 +15,15 @@ from flask import current_app
 
 from trainer.extensions import db
 from trainer.reports.dimensions import Dimension
-from trainer.reports.facts import EA, ER, FactQuery, H, NotApplicable, P, R, S
+from trainer.reports.facts import ER, FactQuery, H, NotApplicable, P, R, S
 from trainer.reports.filters import ReportFilters
-from trainer.reports.rollup import ROLLUP_DIMENSIONS, plain_indicator, rolled_up
+from trainer.reports.rollup import ROLLUP_DIMENSIONS, answer_sums, rolled_up
 
 INDICATORS = ("satisfaction", "knowledge", "practice")
 RATE_MEASURES = {f"{name}_rate": name for name in INDICATORS}
 ANSWER_MEASURES = {*RATE_MEASURES, "average_score"}
+# Only the answers know the respondent's profession; every other split reads the tallies.
+PROFESSION_DIMENSIONS = {"profession", "sector"}
 
 
 @dataclass(frozen=True)
@@ -80,20 +82,9 @@ def _answer_rows(dimension: Dimension | None, filters: ReportFilters, session_ty
     responses = {
         k: v["responses"] for k, v in compute(["responses"], dimension, filters, session_types).items()
     }
-    q = FactQuery("answers", filters, session_types)
-    keys = dimension.keys(q) if dimension else []
-    # Counted per score (at most four per key and indicator) and summed up here: the GROUP BY
-    # then follows the (indicator, score) index when nothing else is asked, instead of sorting.
-    statement = q.select([*keys, plain_indicator(), EA.c.score], [sa.func.count()])
-    width = len(keys)
-    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in db.session.execute(statement).all():
-        score, count = row[width + 1], row[width + 2]
-        total = totals[(row[:width], row[width])]
-        total[0] += count if score >= 3 else 0
-        total[1] += count
-        total[2] += score * count
-    rows = [(key, indicator, *values) for (key, indicator), values in totals.items()]
+    keys_of = dimension.keys if dimension else lambda _q: []
+    by_profession = dimension is not None and dimension.name in PROFESSION_DIMENSIONS
+    rows = answer_sums(filters, session_types, keys_of, by_profession=by_profession)
     return rows, responses
 
 

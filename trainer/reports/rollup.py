@@ -8,13 +8,14 @@ grouping by kit in SQL — and spares a second and third scan of every answer.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 
 import sqlalchemy as sa
 from flask import g
 
 from trainer.extensions import db
-from trainer.reports.facts import EA, ER, FactQuery, S
+from trainer.reports.facts import EA, ER, FactQuery, S, T
 from trainer.reports.filters import ReportFilters
 
 ROLLUP_DIMENSIONS = {"session", "kit", "trainer"}
@@ -23,22 +24,40 @@ ROLLUP_DIMENSIONS = {"session", "kit", "trainer"}
 def _per_session(filters: ReportFilters, session_types: tuple[str, ...]):
     cache = g.setdefault("report_answers_per_session", {})
     if (filters, session_types) not in cache:
-        q = FactQuery("answers", filters, session_types)
-        good = sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0))
-        answers = db.session.execute(
-            q.select(
-                [q.session_id, plain_indicator()], [good, sa.func.count(EA.c.score), sa.func.sum(EA.c.score)]
-            )
-        ).all()
+        answers = answer_sums(filters, session_types, lambda q: [q.session_id], by_profession=False)
         r = FactQuery("responses", filters, session_types)
         responses = dict(db.session.execute(r.select([ER.c.session_id], [sa.func.count(ER.c.id)])).all())
         cache[(filters, session_types)] = (answers, responses)
     return cache[(filters, session_types)]
 
 
-def plain_indicator():
-    """The indicator as plain text: no enum conversion for each of a million rows."""
-    return sa.type_coerce(EA.c.indicator, sa.String())
+def answer_sums(
+    filters: ReportFilters,
+    session_types: tuple[str, ...],
+    keys_of: Callable[[FactQuery], list],
+    *,
+    by_profession: bool,
+) -> list[tuple]:
+    """Rows ``(key, indicator, answers of 3 or 4, answers, sum of scores)`` grouped by the keys.
+
+    Summed from the per-session tallies, a few rows per session, unless the respondents'
+    profession splits or filters the figures: then from the answers, joined to their responses.
+    """
+    if by_profession or filters.profession:
+        q = FactQuery("answers", filters, session_types)
+        indicator = sa.type_coerce(EA.c.indicator, sa.String())
+        sums = [sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0)), sa.func.count(EA.c.score)]
+        sums.append(sa.func.sum(EA.c.score))
+    else:
+        q = FactQuery("tallies", filters, session_types)
+        # Plain text: no enum conversion for each of a few hundred thousand rows.
+        indicator = sa.type_coerce(T.c.indicator, sa.String())
+        sums = [sa.func.sum(T.c.good), sa.func.sum(T.c.answered), sa.func.sum(T.c.score_sum)]
+    keys = keys_of(q)
+    width = len(keys)
+    return [
+        (row[:width], *row[width:]) for row in db.session.execute(q.select([*keys, indicator], sums)).all()
+    ]
 
 
 def rolled_up(dimension, filters: ReportFilters, session_types: tuple[str, ...]):
@@ -52,11 +71,7 @@ def rolled_up(dimension, filters: ReportFilters, session_types: tuple[str, ...])
 def _roll_up(dimension, filters: ReportFilters, session_types: tuple[str, ...]):
     answers, responses = _per_session(filters, session_types)
     if dimension.name == "session":  # already at the session grain
-        rows = [
-            ((session_id,), indicator, good, total, score_sum)
-            for session_id, indicator, good, total, score_sum in answers
-        ]
-        return rows, {(session_id,): count for session_id, count in responses.items()}
+        return answers, {(session_id,): count for session_id, count in responses.items()}
     # Sessions in scope and their keys; the profession filter applies to responses, not sessions.
     q = FactQuery("sessions_all", replace(filters, profession=None), session_types)
     keys = dimension.keys(q)
@@ -64,7 +79,7 @@ def _roll_up(dimension, filters: ReportFilters, session_types: tuple[str, ...]):
     for session_id, *key in db.session.execute(q.select([S.c.id, *keys], [])).all():
         keys_of[session_id].append(tuple(key))
     totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for session_id, indicator, good, total, score_sum in answers:
+    for (session_id,), indicator, good, total, score_sum in answers:
         for key in keys_of.get(session_id, ()):
             row = totals[(key, indicator)]
             row[0] += good or 0

@@ -1,0 +1,108 @@
+"""The per-session tallies follow the answers, however they are written or removed."""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from trainer.evaluations import tallies
+from trainer.evaluations.models import EvaluationAnswer, EvaluationResponse, EvaluationTally, Phase
+from trainer.extensions import db
+
+EA = EvaluationAnswer.__table__
+
+
+def _tallies() -> set[tuple]:
+    return set(
+        db.session.execute(
+            sa.select(
+                EvaluationTally.session_id,
+                sa.type_coerce(EvaluationTally.indicator, sa.String()),
+                EvaluationTally.good,
+                EvaluationTally.answered,
+                EvaluationTally.score_sum,
+            )
+        ).all()
+    )
+
+
+def _recounted() -> set[tuple]:
+    """The same sums, counted from the answers."""
+    good = sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0))
+    return set(
+        db.session.execute(
+            sa.select(
+                EA.c.session_id,
+                sa.type_coerce(EA.c.indicator, sa.String()),
+                good,
+                sa.func.count(),
+                sa.func.sum(EA.c.score),
+            )
+            .where(EA.c.indicator.is_not(None), EA.c.score.is_not(None))
+            .group_by(EA.c.session_id, EA.c.indicator)
+        ).all()
+    )
+
+
+def _response(training_session, scores: dict[str, int | None]) -> EvaluationResponse:
+    response = EvaluationResponse(
+        training_session=training_session, phase=Phase.hot, submitted_on=date(2026, 3, 10)
+    )
+    response.answers = [EvaluationAnswer(indicator=i, score=s) for i, s in scores.items()]
+    response.answers.append(EvaluationAnswer(text="Merci"))  # not scored: no tally
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
+def test_tallies_follow_inserts_updates_and_deletes(make_session):
+    first, second = make_session(), make_session()
+    kept = _response(first, {"satisfaction": 4, "knowledge": 2, "practice": None})
+    _response(first, {"satisfaction": 3, "knowledge": 1})
+    removed = _response(second, {"satisfaction": 1, "knowledge": 4})
+    # Core insert, as the online form and the import write.
+    db.session.execute(
+        EA.insert(),
+        [{"response_id": kept.id, "session_id": first.id, "indicator": "practice", "score": 4}],
+    )
+    db.session.commit()
+    assert (first.id, "satisfaction", 2, 2, 7) in _tallies()
+    assert _tallies() == _recounted()
+
+    # A corrected score, a blank filled in, a score blanked.
+    answers = {a.indicator: a for a in kept.answers if a.indicator}
+    answers["knowledge"].score = 3
+    answers["practice"].score = 2
+    answers["satisfaction"].score = None
+    db.session.commit()
+    assert _tallies() == _recounted()
+
+    # A deleted response takes its answers out; a session left without any has no tally row.
+    db.session.delete(removed)
+    db.session.commit()
+    assert _tallies() == _recounted()
+    assert not any(row[0] == second.id for row in _tallies())
+
+
+def test_deleting_a_session_removes_its_tallies(make_session):
+    training_session = make_session()
+    _response(training_session, {"satisfaction": 4})
+    session_id = training_session.id
+    db.session.execute(sa.text("DELETE FROM training_sessions WHERE id = :id"), {"id": session_id})
+    db.session.commit()
+    assert _tallies() == _recounted() == set()
+
+
+def test_rebuild_recounts_every_tally(make_session):
+    training_session = make_session()
+    _response(training_session, {"satisfaction": 4, "knowledge": 3})
+    db.session.execute(sa.update(EvaluationTally).values(good=0, answered=99))
+    tallies.rebuild(db.session.connection())
+    db.session.commit()
+    assert (
+        _tallies()
+        == _recounted()
+        == {
+            (training_session.id, "satisfaction", 1, 1, 4),
+            (training_session.id, "knowledge", 1, 1, 3),
+        }
+    )
