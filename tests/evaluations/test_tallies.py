@@ -106,3 +106,22 @@ def test_rebuild_recounts_every_tally(make_session):
             (training_session.id, "knowledge", 1, 1, 3),
         }
     )
+
+
+def test_rates_from_tallies_equal_rates_counted_from_answers(make_session):
+    """Without a profession filter the rates come from the tallies, with one from the answers:
+    when every respondent has that profession, both give the same figures."""
+    from trainer.reports.engine import run_report
+    from trainer.reports.filters import parse_filters
+
+    training_session = make_session()
+    for scores in ((4, 3), (3, 1), (2, 4), (1, None), (4, 4), (3, 2)):
+        response = _response(training_session, dict(zip(("satisfaction", "knowledge"), scores, strict=True)))
+        response.profession_code = "nurse"
+    db.session.commit()
+    by_tallies = run_report("evaluations", parse_filters({})).as_dicts()
+    by_answers = run_report("evaluations", parse_filters({"profession": "nurse"})).as_dicts()
+    assert by_tallies == by_answers
+    session_row = next(row for row in by_tallies if row["scope"] == "session")
+    assert session_row["satisfaction_rate"] == 66.7  # 4 answers of 3 or 4 out of 6
+    assert session_row["knowledge_rate"] == 60.0  # 3 out of 5 (a blank is not counted)

@@ -151,8 +151,10 @@ class EvaluationAnswer(Model):
     __table_args__ = (
         sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 4", name="score_range"),
         sa.Index(None, "response_id", "indicator", "score"),
-        sa.Index(None, "indicator", "score"),  # the unfiltered rates read this index alone
-        sa.Index(None, "session_id", "indicator", "score"),  # per-session rates, in session order
+        # Reports read ``evaluation_tallies`` now; these two serve the rates split or filtered by
+        # profession. Whether they still earn their cost on every insert has not been measured.
+        sa.Index(None, "indicator", "score"),
+        sa.Index(None, "session_id", "indicator", "score"),
         *enum_checks(indicator=Indicator),
     )
 

@@ -80,8 +80,9 @@ class FactQuery:
         elif fact == "responses":
             self.from_ = ER
         elif fact == "answers":
-            # Answers carry their session: the response is joined only for the profession. The
-            # unfiltered rates then read one covering index (indicator, score) and nothing else.
+            # Counted only when the respondents' profession splits or filters the rates (the
+            # "tallies" fact serves every other split); answers carry their session, so the
+            # response is joined only for the profession.
             self.from_ = EA
             self.where += [EA.c.indicator.is_not(None), EA.c.score.is_not(None)]
         elif fact == "tallies":

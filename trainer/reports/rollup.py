@@ -2,7 +2,8 @@
 
 Answers and responses are additive (a response belongs to one session), so one ``GROUP BY``
 per session, then a sum over the session → kit (or trainer) pairs, gives the same figures as
-grouping by kit in SQL — and spares a second and third scan of every answer.
+grouping by kit in SQL — and spares a second and third scan of the tallies (or, with a profession
+filter, of the answers).
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def answer_sums(
     if by_profession or filters.profession:
         q = FactQuery("answers", filters, session_types)
         indicator = sa.type_coerce(EA.c.indicator, sa.String())
-        sums = [sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0)), sa.func.count(EA.c.score)]
-        sums.append(sa.func.sum(EA.c.score))
+        good = sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0))
+        sums = [good, sa.func.count(EA.c.score), sa.func.sum(EA.c.score)]
     else:
         q = FactQuery("tallies", filters, session_types)
         # Plain text: no enum conversion for each of a few hundred thousand rows.
