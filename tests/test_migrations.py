@@ -123,3 +123,46 @@ def test_the_per_year_reports_group_sessions_along_the_start_year_index(app_ctx)
             sa.text("SELECT indexname FROM pg_indexes WHERE tablename = 'training_sessions'")
         ).all()
         assert "ix_training_sessions_start_year" in indexes
+
+
+def test_0006_recounts_the_session_tallies_and_goes_back_to_0005(app_ctx, make_session):
+    """0006 replaced the tallies per session and indicator by one row per session; both
+    directions recount from the responses and answers already there."""
+    from datetime import date
+
+    from flask import current_app
+    from flask_migrate import downgrade, upgrade
+
+    from trainer.evaluations import tallies
+    from trainer.evaluations.models import EvaluationAnswer, EvaluationResponse, Phase
+
+    training_session = make_session()
+    for satisfaction, knowledge in ((4, 2), (3, None), (1, 4)):
+        response = EvaluationResponse(
+            training_session=training_session, phase=Phase.hot, submitted_on=date(2026, 3, 10)
+        )
+        response.answers = [
+            EvaluationAnswer(indicator="satisfaction", score=satisfaction),
+            EvaluationAnswer(indicator="knowledge", score=knowledge),
+        ]
+        db.session.add(response)
+    db.session.commit()
+    session_id = training_session.id
+    directory = current_app.extensions["migrate"].directory
+    db.session.remove()
+    try:
+        downgrade(directory=directory, revision="0005_evaluation_tallies")
+        old = "SELECT session_id, indicator, good, answered, score_sum FROM evaluation_tallies"
+        assert set(db.session.execute(sa.text(old)).all()) == {
+            (session_id, "satisfaction", 2, 3, 8),
+            (session_id, "knowledge", 1, 2, 6),
+        }
+        db.session.remove()
+    finally:
+        upgrade(directory=directory)
+    recounted = db.session.execute(tallies.recount()).all()
+    # Three responses; satisfaction 2 good of 3, knowledge 1 of 2, practice none; 8 + 6 points.
+    assert recounted == [(session_id, 3, 2, 3, 1, 2, 0, 0, 14)]
+    stored = "SELECT session_id, responses, satisfaction_good, satisfaction_answered, knowledge_good, "
+    stored += "knowledge_answered, practice_good, practice_answered, score_sum FROM evaluation_tallies"
+    assert db.session.execute(sa.text(stored)).all() == recounted

@@ -5,42 +5,30 @@ from datetime import date
 import sqlalchemy as sa
 
 from trainer.evaluations import tallies
-from trainer.evaluations.models import EvaluationAnswer, EvaluationResponse, EvaluationTally, Phase
+from trainer.evaluations.models import (
+    TALLY_COLUMNS,
+    EvaluationAnswer,
+    EvaluationResponse,
+    EvaluationTally,
+    Phase,
+)
 from trainer.extensions import db
 
 EA = EvaluationAnswer.__table__
 
 
 def _tallies() -> set[tuple]:
+    table = EvaluationTally.__table__
     return set(
         db.session.execute(
-            sa.select(
-                EvaluationTally.session_id,
-                sa.type_coerce(EvaluationTally.indicator, sa.String()),
-                EvaluationTally.good,
-                EvaluationTally.answered,
-                EvaluationTally.score_sum,
-            )
+            sa.select(table.c.session_id, table.c.responses, *(table.c[c] for c in TALLY_COLUMNS))
         ).all()
     )
 
 
 def _recounted() -> set[tuple]:
-    """The same sums, counted from the answers."""
-    good = sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0))
-    return set(
-        db.session.execute(
-            sa.select(
-                EA.c.session_id,
-                sa.type_coerce(EA.c.indicator, sa.String()),
-                good,
-                sa.func.count(),
-                sa.func.sum(EA.c.score),
-            )
-            .where(EA.c.indicator.is_not(None), EA.c.score.is_not(None))
-            .group_by(EA.c.session_id, EA.c.indicator)
-        ).all()
-    )
+    """The same sums, counted from the responses and answers."""
+    return set(db.session.execute(tallies.recount()).all())
 
 
 def _response(training_session, scores: dict[str, int | None]) -> EvaluationResponse:
@@ -65,7 +53,8 @@ def test_tallies_follow_inserts_updates_and_deletes(make_session):
         [{"response_id": kept.id, "session_id": first.id, "indicator": "practice", "score": 4}],
     )
     db.session.commit()
-    assert (first.id, "satisfaction", 2, 2, 7) in _tallies()
+    # Two responses; satisfaction 2 good of 2, knowledge 0 of 2, practice 1 of 1; 4+3+2+1+4.
+    assert (first.id, 2, 2, 2, 0, 2, 1, 1, 14) in _tallies()
     assert _tallies() == _recounted()
 
     # A corrected score, a blank filled in, a score blanked.
@@ -83,6 +72,18 @@ def test_tallies_follow_inserts_updates_and_deletes(make_session):
     assert not any(row[0] == second.id for row in _tallies())
 
 
+def test_responses_are_counted_with_or_without_scored_answers(make_session):
+    first, second = make_session(), make_session()
+    _response(first, {})  # only a comment
+    moved = _response(first, {})
+    assert _tallies() == _recounted() == {(first.id, 2, 0, 0, 0, 0, 0, 0, 0)}
+    db.session.execute(
+        sa.update(EvaluationResponse).where(EvaluationResponse.id == moved.id).values(session_id=second.id)
+    )
+    db.session.commit()
+    assert _tallies() == _recounted() == {(first.id, 1, *[0] * 7), (second.id, 1, *[0] * 7)}
+
+
 def test_deleting_a_session_removes_its_tallies(make_session):
     training_session = make_session()
     _response(training_session, {"satisfaction": 4})
@@ -95,17 +96,12 @@ def test_deleting_a_session_removes_its_tallies(make_session):
 def test_rebuild_recounts_every_tally(make_session):
     training_session = make_session()
     _response(training_session, {"satisfaction": 4, "knowledge": 3})
-    db.session.execute(sa.update(EvaluationTally).values(good=0, answered=99))
+    db.session.execute(
+        sa.update(EvaluationTally).values(responses=7, satisfaction_good=0, knowledge_answered=99)
+    )
     tallies.rebuild(db.session.connection())
     db.session.commit()
-    assert (
-        _tallies()
-        == _recounted()
-        == {
-            (training_session.id, "satisfaction", 1, 1, 4),
-            (training_session.id, "knowledge", 1, 1, 3),
-        }
-    )
+    assert _tallies() == _recounted() == {(training_session.id, 1, 1, 1, 1, 1, 0, 0, 7)}
 
 
 def test_rates_from_tallies_equal_rates_counted_from_answers(make_session):

@@ -151,7 +151,7 @@ class EvaluationAnswer(Model):
     __table_args__ = (
         sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 4", name="score_range"),
         sa.Index(None, "response_id", "indicator", "score"),
-        # Reports read ``evaluation_tallies`` now; these two serve the rates split or filtered by
+        # Reports read ``evaluation_tallies``; these two serve the rates split or filtered by
         # profession. Whether they still earn their cost on every insert has not been measured.
         sa.Index(None, "indicator", "score"),
         sa.Index(None, "session_id", "indicator", "score"),
@@ -176,24 +176,36 @@ class EvaluationAnswer(Model):
 
 
 class EvaluationTally(Model):
-    """The scored answers of one session and indicator, summed: kept by database triggers.
+    """The responses of one session and its scored answers, summed: kept by database triggers.
 
     Every report rate is ``good / answered`` summed over sessions, so the per-session, per-kit and
-    per-territory figures read these few rows instead of every answer. The triggers
-    (``trainer.evaluations.tallies``) follow each insert, update and delete of an answer, whichever
-    way it is written (form, paper entry, import, cascade), in the same transaction.
+    per-territory figures read one row per session instead of every response and answer. The
+    triggers (``trainer.evaluations.tallies``) follow each insert, update and delete of a response
+    or an answer, whichever way it is written (form, paper entry, import, cascade), in the same
+    transaction.
     """
 
     __tablename__ = "evaluation_tallies"
-    __table_args__ = (*enum_checks(indicator=Indicator),)
 
     session_id: Mapped[int] = mapped_column(
         sa.ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
     )
-    indicator: Mapped[Indicator] = mapped_column(enum_column(Indicator), primary_key=True)
-    good: Mapped[int]  # answers of 3 or 4 (out of 4)
-    answered: Mapped[int]  # answers with a score: blanks are not counted
-    score_sum: Mapped[int]
+    responses: Mapped[int]
+    # Per indicator: answers of 3 or 4 (out of 4), and answers with a score (blanks not counted).
+    satisfaction_good: Mapped[int]
+    satisfaction_answered: Mapped[int]
+    knowledge_good: Mapped[int]
+    knowledge_answered: Mapped[int]
+    practice_good: Mapped[int]
+    practice_answered: Mapped[int]
+    score_sum: Mapped[int]  # every indicator: the average score is score_sum / answers
+
+
+# The summed columns, in the order readers and the triggers list them.
+TALLY_COLUMNS = [
+    *(f"{indicator.value}_{part}" for indicator in Indicator for part in ("good", "answered")),
+    "score_sum",
+]
 
 
 @sa.event.listens_for(EvaluationAnswer, "before_insert")

@@ -10,14 +10,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import g
 
 from trainer.db_types import year_of
 from trainer.extensions import db
 from trainer.kits.models import Kit, kit_pack_request_kits
 from trainer.people.models import Person
 from trainer.referential.models import Department, Profession, ReferentType, Region, Sector, SessionType
-from trainer.reports.facts import SA, SK, D, FactQuery, NotApplicable, P, R, S
+from trainer.reports.facts import SA, SK, D, FactQuery, NotApplicable, P, R
 from trainer.sessions.models import session_trainers
 
 Key = tuple
@@ -176,59 +175,23 @@ def _session_keys(q: FactQuery) -> list:
     return [q.session_id]
 
 
-def _session_rows(filters) -> dict[Key, dict]:
-    """Sessions in scope with their labels; computed once per request for labels and universe."""
-    cache = g.setdefault("report_session_rows", {})
-    if filters not in cache:
-        cache[filters] = _query_session_rows(filters)
-    return cache[filters]
-
-
-def _query_session_rows(filters) -> dict[Key, dict]:
-    q = FactQuery("sessions_all", filters)
-    keys = [
-        S.c.id,
-        S.c.reference,
-        S.c.title,
-        S.c.session_type_code,
-        S.c.starts_on,
-        S.c.department_code,
-        S.c.status,
-    ]
-    statement = q.select([], keys)
-    # Kits in a second query over the same sessions: no GROUP BY over every session column.
-    kit_table = Kit.__table__
-    kits_of: dict[int, list[str]] = {}
-    kits = sa.select(SK.c.session_id, kit_table.c.slug).join(kit_table, kit_table.c.id == SK.c.kit_id)
-    kits = kits.where(SK.c.session_id.in_(statement.with_only_columns(S.c.id))).order_by(kit_table.c.slug)
-    for session_id, slug in db.session.execute(kits).all():
-        kits_of.setdefault(session_id, []).append(slug)
-    rows = {}
-    for session_id, reference, title, type_code, starts_on, department, status in db.session.execute(
-        statement
-    ).all():
-        rows[(session_id,)] = {
-            "reference": reference,
-            "title": title,
-            "session_type": type_code,
-            "start_date": starts_on,
-            "department": department or "",
-            "status": status,
-            "kits": "|".join(kits_of.get(session_id, ())),
-            "scope_id": reference,
-            "label": f"{reference} — {title}",
-            "_order": (starts_on, reference),
-        }
-    return rows
-
-
 def _session_labels(keys: set[Key], filters) -> Labels:
-    rows = _session_rows(filters)
-    return {key: rows.get(key, {"label": "", "_order": (None, "")}) for key in keys}
+    from trainer.reports.session_log import session_labels
+
+    labels = session_labels(filters, kits=True)
+    names = labels.names()
+    found = {}
+    columns = [labels.column(name) for name in names]
+    for position, (session_id, *values) in enumerate(zip(labels.ids, *columns, strict=True)):
+        if (session_id,) in keys:
+            found[(session_id,)] = {**dict(zip(names, values, strict=True)), "_order": (position,)}
+    return {key: found.get(key, {"label": "", "_order": (len(labels.ids),)}) for key in keys}
 
 
 def _session_universe(filters) -> Iterable[Key]:
-    return list(_session_rows(filters))
+    from trainer.reports.session_log import session_ids
+
+    return [(session_id,) for session_id in session_ids(filters)]
 
 
 def _trainer_keys(q: FactQuery) -> list:

@@ -16,6 +16,7 @@ from trainer.reports.definitions import ReportDefinition, get_definition
 from trainer.reports.dimensions import DIMENSIONS
 from trainer.reports.filters import ReportFilters
 from trainer.reports.measures import KNOWN, compute, value_or_empty
+from trainer.reports.session_log import session_rows
 
 
 class ReportError(Exception):
@@ -87,6 +88,10 @@ def _run_table(definition: ReportDefinition, filters: ReportFilters) -> list[lis
     for dimension_name in definition.dimensions:
         if dimension_name == "year" and filters.granularity == "month":
             dimension_name = "month"
+        if dimension_name == "session":  # a hundred thousand rows: put together by columns
+            cells = session_rows(label_fields, measures, filters, all_rows=all_rows)
+            rows.extend(map(list, zip(*(cells[i] for i in order), strict=True)))
+            continue
         dimension = DIMENSIONS[dimension_name]
         values = compute(measures, dimension, filters)
         keys = set(values)

@@ -5,9 +5,9 @@ head-counts, evaluation answers…), joins what a dimension needs, and adds the 
 product.md §3: period on the session's first date, territory on the session's department, kit,
 session type, profession, and always the manager's scope.
 
-Evaluation rates are read from the per-session tallies of the answers (``evaluation_tallies``,
-kept by triggers) unless the respondents' profession splits or filters them: only the answers,
-through their response, know it.
+Evaluation figures are read from the per-session tallies of the responses and answers
+(``evaluation_tallies``, kept by triggers) unless the respondents' profession splits or filters
+them: only the responses know it.
 """
 
 from __future__ import annotations
@@ -41,9 +41,10 @@ SA = SessionAudience.__table__
 
 # fact name → (base FROM, column holding the session id, profession column)
 SESSION_FACTS = {"sessions_held", "sessions_all"}
-REGISTRATION_FACTS = {"completed", "registered"}
+# "registrations": every row, for per-session counts of several statuses in one scan.
+REGISTRATION_FACTS = {"completed", "registered", "registrations"}
 RESPONSE_FACTS = {"responses", "answers"}
-# Answers summed per session and indicator: the rates of every split but the profession.
+# Responses and answers summed per session: the rates of every split but the profession.
 TALLY_FACTS = {"tallies"}
 FACTS = SESSION_FACTS | REGISTRATION_FACTS | RESPONSE_FACTS | TALLY_FACTS | {"declared", "packs"}
 
@@ -72,11 +73,10 @@ class FactQuery:
                 self.where.append(S.c.status.in_([s.value for s in HELD_STATUSES]))
         elif fact in REGISTRATION_FACTS:
             self.from_ = R
-            self.where.append(
-                R.c.completed.is_(True)
-                if fact == "completed"
-                else R.c.status == RegistrationStatus.registered.value
-            )
+            if fact == "completed":
+                self.where.append(R.c.completed.is_(True))
+            elif fact == "registered":
+                self.where.append(R.c.status == RegistrationStatus.registered.value)
         elif fact == "responses":
             self.from_ = ER
         elif fact == "answers":

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import pandas as pd
 import sqlalchemy as sa
 from flask import current_app
 
@@ -17,7 +18,7 @@ from trainer.extensions import db
 from trainer.reports.dimensions import Dimension
 from trainer.reports.facts import ER, FactQuery, H, NotApplicable, P, R, S
 from trainer.reports.filters import ReportFilters
-from trainer.reports.rollup import ROLLUP_DIMENSIONS, answer_sums, rolled_up
+from trainer.reports.rollup import ROLLUP_DIMENSIONS, answer_sums, rolled_up, rolled_up_keys
 
 INDICATORS = ("satisfaction", "knowledge", "practice")
 RATE_MEASURES = {f"{name}_rate": name for name in INDICATORS}
@@ -75,40 +76,61 @@ def _min_responses() -> int:
     return int(current_app.config.get("MIN_RESPONSES_SHOWN", 5))
 
 
-def _answer_rows(dimension: Dimension | None, filters: ReportFilters, session_types):
-    """``(rows (key, indicator, good, total, sum), {key: responses})`` straight from SQL."""
-    if dimension is not None and dimension.name in ROLLUP_DIMENSIONS:
-        return rolled_up(dimension, filters, session_types)
-    responses = {
-        k: v["responses"] for k, v in compute(["responses"], dimension, filters, session_types).items()
-    }
-    keys_of = dimension.keys if dimension else lambda _q: []
-    by_profession = dimension is not None and dimension.name in PROFESSION_DIMENSIONS
-    rows = answer_sums(filters, session_types, keys_of, by_profession=by_profession)
-    return rows, responses
+def _rounded(numerator: pd.Series, denominator: pd.Series, scale: int = 100, digits: int = 2) -> pd.Series:
+    """``one_decimal`` over columns, the same integer arithmetic; NaN where the denominator is 0."""
+    unit = 10**digits
+    safe = denominator.where(denominator > 0, 1)
+    values = ((2 * scale * unit * numerator + safe) // (2 * safe)) / unit
+    return values.where(denominator > 0)
+
+
+def answer_values(sums: pd.DataFrame) -> pd.DataFrame:
+    """Responses, rates and average from the sums of ``rollup`` (those given), row for row.
+
+    A rate is 100 × answers of 3 or 4 / answers, blanks excluded. Nothing is shown (NaN) for a
+    key with fewer than MIN_RESPONSES_SHOWN responses, nor a rate resting on fewer answers than
+    that, so nobody can be recognised.
+    """
+    minimum = _min_responses()
+    shown = sums["responses"] >= minimum
+    values = pd.DataFrame({"responses": sums["responses"]}, index=sums.index)
+    for indicator in INDICATORS:
+        if f"{indicator}_good" in sums:
+            answered = sums[f"{indicator}_answered"]
+            rate = _rounded(sums[f"{indicator}_good"], answered, digits=1)
+            values[f"{indicator}_rate"] = rate.where(shown & (answered >= minimum))
+    if "score_sum" in sums:
+        if "answered" in sums:
+            answered = sums["answered"]
+        else:
+            answered = sum(sums[f"{indicator}_answered"] for indicator in INDICATORS)
+        average = _rounded(sums["score_sum"], answered, scale=1, digits=2)
+        values["average_score"] = average.where(shown & (answered >= minimum))
+    return values
 
 
 def _answer_values(dimension: Dimension | None, filters: ReportFilters, session_types) -> dict[tuple, dict]:
-    """Rates and average per key: 100 × answers of 3 or 4 / answers, blanks excluded.
-
-    Nothing is shown for a key with fewer than MIN_RESPONSES_SHOWN responses, nor a rate
-    resting on fewer answers than that, so nobody can be recognised.
-    """
-    minimum = _min_responses()
-    rows, responses = _answer_rows(dimension, filters, session_types)
-    per_key: dict[tuple, dict] = defaultdict(lambda: {"_total": 0, "_sum": 0})
-    for key, indicator, good_count, total, score_sum in rows:
-        if responses.get(key, 0) < minimum:
-            continue
-        values = per_key[key]
-        values["_total"] += total
-        values["_sum"] += score_sum or 0
-        if indicator in INDICATORS and total >= minimum:
-            values[f"{indicator}_rate"] = one_decimal(good_count or 0, total)
-    for values in per_key.values():
-        if values["_total"] >= minimum:
-            values["average_score"] = one_decimal(values["_sum"], values["_total"], scale=1, digits=2)
-    return per_key
+    """``{key: {measure: value}}`` for the answer measures shown (hidden ones are left out)."""
+    if dimension is not None and dimension.name in ROLLUP_DIMENSIONS:
+        sums = rolled_up(dimension, filters, session_types)
+        keys = rolled_up_keys(sums)
+    else:
+        keys_of = dimension.keys if dimension else lambda _q: []
+        by_profession = dimension is not None and dimension.name in PROFESSION_DIMENSIONS
+        sums = answer_sums(filters, session_types, keys_of, by_profession=by_profession)
+        key_columns = [c for c in sums.columns if c.startswith("key_")]
+        keys = (
+            list(zip(*(sums[c].tolist() for c in key_columns), strict=True))
+            if key_columns
+            else [()] * len(sums)
+        )
+    values = answer_values(sums)
+    names = list(values.columns)
+    result: dict[tuple, dict] = {}
+    for key, row in zip(keys, zip(*(values[n].tolist() for n in names), strict=True), strict=True):
+        # NaN is the only value not equal to itself: a hidden rate.
+        result[key] = {name: value for name, value in zip(names, row, strict=True) if value == value}
+    return result
 
 
 def compute(
@@ -126,9 +148,9 @@ def compute(
         raise ValueError(f"unknown measures {sorted(unknown)}")
     result: dict[tuple, dict] = defaultdict(dict)
     if dimension is not None and dimension.name in ROLLUP_DIMENSIONS and "responses" in wanted:
-        wanted.discard("responses")
-        for key, count in rolled_up(dimension, filters, session_types)[1].items():
-            result[key]["responses"] = count
+        wanted.discard("responses")  # counted with the answer sums
+        for key, values in _answer_values(dimension, filters, session_types).items():
+            result[key]["responses"] = values["responses"]
     by_fact: dict[str, list[Measure]] = defaultdict(list)
     for name in sorted(wanted & set(MEASURES)):
         by_fact[MEASURES[name].fact].append(MEASURES[name])
@@ -158,7 +180,9 @@ def compute(
     if wanted & ANSWER_MEASURES:
         try:
             for key, values in _answer_values(dimension, filters, session_types).items():
-                result[key].update({k: v for k, v in values.items() if not k.startswith("_")})
+                shown = {k: v for k, v in values.items() if k != "responses" or k in wanted}
+                if shown:  # a key with only hidden rates gets no row
+                    result[key].update(shown)
         except NotApplicable:
             pass
     for name, (left, right) in DERIVED.items():

@@ -1,35 +1,76 @@
-"""Evaluation figures per kit or trainer, rolled up from per-session aggregates.
+"""Evaluation sums: responses and scored answers per key, as pandas columns.
 
-Answers and responses are additive (a response belongs to one session), so one ``GROUP BY``
-per session, then a sum over the session → kit (or trainer) pairs, gives the same figures as
-grouping by kit in SQL — and spares a second and third scan of the tallies (or, with a profession
-filter, of the answers).
+Everything a rate needs is additive (a response belongs to one session), so the figures per
+session are read once — from the tallies, one row per session — and summed per kit or trainer
+with a pandas ``groupby`` over the session → kit (or trainer) pairs. Other splits sum the tallies
+in SQL. When the respondents' profession splits or filters the figures, the sums are counted from
+the answers and responses instead: only the responses know the profession.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
+import pandas as pd
 import sqlalchemy as sa
 from flask import g
 
+from trainer.evaluations.models import TALLY_COLUMNS, Indicator
 from trainer.extensions import db
 from trainer.reports.facts import EA, ER, FactQuery, S, T
 from trainer.reports.filters import ReportFilters
 
 ROLLUP_DIMENSIONS = {"session", "kit", "trainer"}
+# The columns of every sums frame: what the rates and the average are computed from.
+SUMS = ["responses", *TALLY_COLUMNS]
 
 
-def _per_session(filters: ReportFilters, session_types: tuple[str, ...]):
-    cache = g.setdefault("report_answers_per_session", {})
-    if (filters, session_types) not in cache:
-        answers = answer_sums(filters, session_types, lambda q: [q.session_id], by_profession=False)
-        r = FactQuery("responses", filters, session_types)
-        responses = dict(db.session.execute(r.select([ER.c.session_id], [sa.func.count(ER.c.id)])).all())
-        cache[(filters, session_types)] = (answers, responses)
-    return cache[(filters, session_types)]
+def driver_rows(statement: sa.Select) -> list[tuple]:
+    """The rows as the database driver returns them: plain tuples, no ``Row`` objects.
+
+    For reads of a hundred thousand rows or more, and only of columns SQLAlchemy would not
+    convert (integers, text; a date is left as the driver gives it): a third of the time of
+    such a read went into building rows (measured on the sessions log).
+    """
+    result = db.session.execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def frame_of(statement: sa.Select, columns: list[str], *, integers: bool = False) -> pd.DataFrame:
+    """The rows of ``statement`` as a frame, column by column (no dict or Series per row).
+
+    ``integers``: every value is a non-NULL integer (ids, counts), stored as int64 in one pass.
+    """
+    if integers:
+        values = np.array(driver_rows(statement), dtype="int64").reshape(-1, len(columns))
+        return pd.DataFrame(values, columns=columns)
+    rows = db.session.execute(statement).all()
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    return pd.DataFrame(
+        {name: np.array(column, dtype=object) for name, column in zip(columns, values, strict=True)}
+    )
+
+
+def _as_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sums as integers; a key missing from one side (no answers, say) counts 0."""
+    return frame.fillna(0).astype("int64")
+
+
+def _answer_sums_query(q: FactQuery, keys: list) -> sa.Select:
+    sums = []
+    score = EA.c.score
+    for indicator in Indicator:
+        answered = sa.type_coerce(EA.c.indicator, sa.String()) == indicator.value
+        sums += [
+            sa.func.sum(sa.case((sa.and_(answered, score >= 3), 1), else_=0)),
+            sa.func.sum(sa.case((answered, 1), else_=0)),
+        ]
+    return q.select(keys, [*sums, sa.func.sum(score)])
 
 
 def answer_sums(
@@ -38,57 +79,103 @@ def answer_sums(
     keys_of: Callable[[FactQuery], list],
     *,
     by_profession: bool,
-) -> list[tuple]:
-    """Rows ``(key, indicator, answers of 3 or 4, answers, sum of scores)`` grouped by the keys.
+) -> pd.DataFrame:
+    """One row per key: the key columns (``key_0``, ``key_1``…) then ``SUMS``.
 
-    Summed from the per-session tallies, a few rows per session, unless the respondents'
-    profession splits or filters the figures: then from the answers, joined to their responses.
+    Summed from the per-session tallies unless the respondents' profession splits or filters the
+    figures: then counted from the responses and their answers.
     """
-    if by_profession or filters.profession:
-        q = FactQuery("answers", filters, session_types)
-        indicator = sa.type_coerce(EA.c.indicator, sa.String())
-        good = sa.func.sum(sa.case((EA.c.score >= 3, 1), else_=0))
-        sums = [good, sa.func.count(EA.c.score), sa.func.sum(EA.c.score)]
-    else:
+    if not (by_profession or filters.profession):
         q = FactQuery("tallies", filters, session_types)
-        # Plain text: no enum conversion for each of a few hundred thousand rows.
-        indicator = sa.type_coerce(T.c.indicator, sa.String())
-        sums = [sa.func.sum(T.c.good), sa.func.sum(T.c.answered), sa.func.sum(T.c.score_sum)]
-    keys = keys_of(q)
-    width = len(keys)
-    return [
-        (row[:width], *row[width:]) for row in db.session.execute(q.select([*keys, indicator], sums)).all()
-    ]
+        keys = keys_of(q)
+        names = [f"key_{i}" for i in range(len(keys))]
+        statement = q.select(keys, [sa.func.sum(T.c[column]) for column in SUMS])
+        return _keyed(frame_of(statement, [*names, *SUMS]))
+    answers_q, responses_q = (
+        FactQuery("answers", filters, session_types),
+        FactQuery("responses", filters, session_types),
+    )
+    answer_keys, response_keys = keys_of(answers_q), keys_of(responses_q)
+    names = [f"key_{i}" for i in range(len(answer_keys))]
+    answers = frame_of(_answer_sums_query(answers_q, answer_keys), [*names, *TALLY_COLUMNS])
+    responses = frame_of(responses_q.select(response_keys, [sa.func.count(ER.c.id)]), [*names, "responses"])
+    merged = (
+        responses.merge(answers, on=names, how="left") if names else pd.concat([responses, answers], axis=1)
+    )
+    return _keyed(merged)
 
 
-def rolled_up(dimension, filters: ReportFilters, session_types: tuple[str, ...]):
-    """``(answer rows (key, indicator, good, total, sum), {key: responses})`` for the dimension."""
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame[SUMS] = _as_counts(frame[SUMS])
+    return frame[frame["responses"] > 0].reset_index(drop=True)
+
+
+def sums_for(measures: set[str]) -> tuple[str, ...]:
+    """The sums the answer measures asked need; ``answered`` is every scored answer (the average)."""
+    columns = ["responses"]
+    for indicator in Indicator:
+        if f"{indicator.value}_rate" in measures:
+            columns += [f"{indicator.value}_good", f"{indicator.value}_answered"]
+    if "average_score" in measures:
+        columns += ["score_sum", "answered"]
+    return tuple(columns)
+
+
+def per_session(
+    filters: ReportFilters, session_types: tuple[str, ...] = (), columns: tuple[str, ...] = tuple(SUMS)
+) -> pd.DataFrame:
+    """The sums indexed by session id, sessions with responses only; once per request.
+
+    ``columns``: the sums wanted (``SUMS`` or ``sums_for(measures)``): a sessions log of a hundred
+    thousand rows reads only what its columns show.
+    """
+    cache = g.setdefault("report_sums_per_session", {})
+    if (filters, session_types, columns) not in cache:
+        cache[(filters, session_types, columns)] = _read_per_session(filters, session_types, columns)
+    return cache[(filters, session_types, columns)]
+
+
+def _read_per_session(
+    filters: ReportFilters, session_types: tuple[str, ...], columns: tuple[str, ...]
+) -> pd.DataFrame:
+    if filters.profession:
+        sums = answer_sums(filters, session_types, lambda q: [q.session_id], by_profession=True)
+        sums["answered"] = sum(sums[f"{indicator.value}_answered"] for indicator in Indicator)
+        return sums.rename(columns={"key_0": "session_id"}).set_index("session_id")[list(columns)]
+    # Already one row per session: read as stored, without a GROUP BY.
+    q = FactQuery("tallies", filters, session_types)
+    answered = sum(T.c[f"{indicator.value}_answered"] for indicator in Indicator)
+    read = [answered if column == "answered" else T.c[column] for column in columns]
+    statement = q.select([], [T.c.session_id, *read])
+    return frame_of(statement, ["session_id", *columns], integers=True).set_index("session_id")
+
+
+def rolled_up(dimension, filters: ReportFilters, session_types: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``SUMS`` indexed by the dimension's key: a session, kit or trainer id (see ``rolled_up_keys``)."""
     cache = g.setdefault("report_rolled_up", {})
     if (dimension.name, filters, session_types) not in cache:
         cache[(dimension.name, filters, session_types)] = _roll_up(dimension, filters, session_types)
     return cache[(dimension.name, filters, session_types)]
 
 
-def _roll_up(dimension, filters: ReportFilters, session_types: tuple[str, ...]):
-    answers, responses = _per_session(filters, session_types)
+def _roll_up(dimension, filters: ReportFilters, session_types: tuple[str, ...]) -> pd.DataFrame:
+    sessions = per_session(filters, session_types)
     if dimension.name == "session":  # already at the session grain
-        return answers, {(session_id,): count for session_id, count in responses.items()}
+        return sessions
     # Sessions in scope and their keys; the profession filter applies to responses, not sessions.
     q = FactQuery("sessions_all", replace(filters, profession=None), session_types)
-    keys = dimension.keys(q)
-    keys_of: dict[int, list[tuple]] = defaultdict(list)
-    for session_id, *key in db.session.execute(q.select([S.c.id, *keys], [])).all():
-        keys_of[session_id].append(tuple(key))
-    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for (session_id,), indicator, good, total, score_sum in answers:
-        for key in keys_of.get(session_id, ()):
-            row = totals[(key, indicator)]
-            row[0] += good or 0
-            row[1] += total or 0
-            row[2] += score_sum or 0
-    per_key_responses: dict[tuple, int] = defaultdict(int)
-    for session_id, count in responses.items():
-        for key in keys_of.get(session_id, ()):
-            per_key_responses[key] += count
-    rows = [(key, indicator, *values) for (key, indicator), values in totals.items()]
-    return rows, dict(per_key_responses)
+    (key,) = dimension.keys(q)
+    pairs = frame_of(q.select([], [S.c.id, key]), ["session_id", "key"])
+    pairs["session_id"] = pairs["session_id"].astype("int64")
+    merged = pairs.join(sessions, on="session_id", how="inner")
+    # Keys are ids; a session without a kit counts under None ("Sans outil"), grouped as -1.
+    keys = merged["key"].fillna(_NO_ID).astype("int64")
+    return merged.groupby(keys, sort=False)[SUMS].sum()
+
+
+_NO_ID = -1
+
+
+def rolled_up_keys(sums: pd.DataFrame) -> list[tuple]:
+    """The report keys of a ``rolled_up`` frame, row for row (None for sessions without a kit)."""
+    return [(None if key == _NO_ID else key,) for key in sums.index.tolist()]
