@@ -23,8 +23,6 @@ from trainer.reports.rollup import ROLLUP_DIMENSIONS, answer_sums, rolled_up, ro
 INDICATORS = ("satisfaction", "knowledge", "practice")
 RATE_MEASURES = {f"{name}_rate": name for name in INDICATORS}
 ANSWER_MEASURES = {*RATE_MEASURES, "average_score"}
-# Only the answers know the respondent's profession; every other split reads the tallies.
-PROFESSION_DIMENSIONS = {"profession", "sector"}
 
 
 @dataclass(frozen=True)
@@ -116,8 +114,7 @@ def _answer_values(dimension: Dimension | None, filters: ReportFilters, session_
         keys = rolled_up_keys(sums)
     else:
         keys_of = dimension.keys if dimension else lambda _q: []
-        by_profession = dimension is not None and dimension.name in PROFESSION_DIMENSIONS
-        sums = answer_sums(filters, session_types, keys_of, by_profession=by_profession)
+        sums = answer_sums(filters, session_types, keys_of, dimension.name if dimension else None)
         key_columns = [c for c in sums.columns if c.startswith("key_")]
         keys = (
             list(zip(*(sums[c].tolist() for c in key_columns), strict=True))
