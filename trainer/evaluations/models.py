@@ -122,7 +122,12 @@ class EvaluationResponse(Model):
     """A returned questionnaire: linked to the session and profession, never to the person."""
 
     __tablename__ = "evaluation_responses"
-    __table_args__ = (sa.Index(None, "session_id", "phase"), *enum_checks(phase=Phase, source=ResponseSource))
+    __table_args__ = (
+        sa.Index(None, "session_id", "phase"),
+        # Evaluation figures filtered by the respondents' profession start from their responses.
+        sa.Index(None, "profession_code", "session_id"),
+        *enum_checks(phase=Phase, source=ResponseSource),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id", ondelete="CASCADE"))
@@ -150,19 +155,19 @@ class EvaluationAnswer(Model):
     __tablename__ = "evaluation_answers"
     __table_args__ = (
         sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 4", name="score_range"),
+        # Reports read ``evaluation_tallies``, or the answers of the responses of one profession.
         sa.Index(None, "response_id", "indicator", "score"),
-        # Reports read ``evaluation_tallies``; these two serve the rates split or filtered by
-        # profession. Whether they still earn their cost on every insert has not been measured.
-        sa.Index(None, "indicator", "score"),
-        sa.Index(None, "session_id", "indicator", "score"),
         *enum_checks(indicator=Indicator),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_responses.id", ondelete="CASCADE"))
-    # The response's session, copied when the answer is stored (it never changes): per-session and
-    # per-territory rates then read the answers alone, not a million answers joined to responses.
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id", ondelete="CASCADE"))
+    # The response's session, copied when the answer is stored (it never changes): the tally
+    # triggers add the answer to its session's row without looking the response up. Indexed for
+    # the cascade when a session is deleted.
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
     question_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("questions.id", ondelete="RESTRICT"), index=True
     )

@@ -32,7 +32,9 @@ def _increments(row: str) -> dict[str, str]:
 def _add_answer() -> str:
     increments = _increments("NEW")
     columns, values = ", ".join(increments), ", ".join(increments.values())
-    updates = ", ".join(f"{column} = evaluation_tallies.{column} + excluded.{column}" for column in increments)
+    updates = ", ".join(
+        f"{column} = evaluation_tallies.{column} + excluded.{column}" for column in increments
+    )
     return f"INSERT INTO evaluation_tallies (session_id, responses, {columns}) VALUES (NEW.session_id, 0, {values}) ON CONFLICT (session_id) DO UPDATE SET {updates};"  # noqa: S608  # nosec B608
 
 

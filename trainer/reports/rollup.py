@@ -27,6 +27,8 @@ ROLLUP_DIMENSIONS = {"session", "kit", "trainer"}
 PROFESSION_DIMENSIONS = {"profession", "sector"}
 # The columns of every sums frame: what the rates and the average are computed from.
 SUMS = ["responses", *TALLY_COLUMNS]
+# ... and every scored answer, for the average when the indicators' counts are not read.
+ALL_SUMS = (*SUMS, "answered")
 
 
 def driver_rows(statement: sa.Select) -> list[tuple]:
@@ -135,9 +137,13 @@ def per_session(
     thousand rows reads only what its columns show.
     """
     cache = g.setdefault("report_sums_per_session", {})
-    if (filters, session_types, columns) not in cache:
-        cache[(filters, session_types, columns)] = _read_per_session(filters, session_types, columns)
-    return cache[(filters, session_types, columns)]
+    for (cached_filters, cached_types, cached_columns), frame in cache.items():
+        if (cached_filters, cached_types) == (filters, session_types) and set(columns) <= set(cached_columns):
+            return frame[list(columns)]
+    if counted_from_answers(filters, "session"):
+        columns = ALL_SUMS  # counted together anyway
+    frame = cache[(filters, session_types, columns)] = _read_per_session(filters, session_types, columns)
+    return frame
 
 
 def _read_per_session(
