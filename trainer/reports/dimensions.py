@@ -16,7 +16,7 @@ from trainer.extensions import db
 from trainer.kits.models import Kit, kit_pack_request_kits
 from trainer.people.models import Person
 from trainer.referential.models import Department, Profession, ReferentType, Region, Sector, SessionType
-from trainer.reports.facts import SA, SK, D, FactQuery, NotApplicable, P, R
+from trainer.reports.facts import SA, SK, D, FactQuery, NotApplicable, P, R, S
 from trainer.sessions.models import session_trainers
 
 Key = tuple
@@ -30,6 +30,9 @@ class Dimension:
     labels: Callable[[set[Key], object], Labels]
     # Keys shown even when nothing was counted for them (all session types, all sessions…).
     universe: Callable[[object], Iterable[Key]] | None = None
+    # Session-based facts whose keys come from an inner join: restricts a copy of the query to
+    # the rows that join leaves out, which are counted apart under the key (None,).
+    remainder: Callable[[FactQuery], None] | None = None
 
 
 def _chunks(values: list, size: int = 500):
@@ -86,8 +89,11 @@ def _sector_labels(keys: set[Key], _filters) -> Labels:
 # -- kit -----------------------------------------------------------------------------------
 def _kit_keys(q: FactQuery) -> list:
     if q.is_session_based:
-        # Outer join: sessions without a kit count under "Sans outil", like declarations.
-        q.join("session_kits", SK, SK.c.session_id == q.session_id, outer=True)
+        # An inner join, which the database leads from session_kits: it reads the registrations
+        # kit by kit along their session index rather than sorting a million joined rows by kit
+        # (1.6 s → 0.7 s at 1M registrations). Sessions without a kit are counted apart
+        # (``_without_kit``), under "Sans outil" like declarations.
+        q.join("session_kits", SK, SK.c.session_id == q.session_id)
         column = SK.c.kit_id
     elif q.fact == "declared":
         column = D.c.kit_id
@@ -98,6 +104,17 @@ def _kit_keys(q: FactQuery) -> list:
         # A session using two kits counts under the filtered kit only.
         q.where.append(column == sa.select(Kit.id).where(Kit.slug == q.filters.kit).scalar_subquery())
     return [column]
+
+
+def _without_kit(q: FactQuery) -> None:
+    if q.session_id is S.c.id:
+        q.where.append(~sa.exists().where(SK.c.session_id == S.c.id))
+        return
+    # The few sessions without a kit first, then their rows along the session index: a NOT
+    # EXISTS on each of a million registrations took 0.66 s.
+    lone = S.alias("session_without_kit")
+    no_kit = sa.select(lone.c.id).where(~sa.exists().where(SK.c.session_id == lone.c.id))
+    q.where.append(q.session_id.in_(no_kit))
 
 
 def _kit_labels(keys: set[Key], _filters) -> Labels:
@@ -264,7 +281,7 @@ DIMENSIONS: dict[str, Dimension] = {
     for d in (
         Dimension("profession", _profession_keys, _profession_labels),
         Dimension("sector", _sector_keys, _sector_labels),
-        Dimension("kit", _kit_keys, _kit_labels),
+        Dimension("kit", _kit_keys, _kit_labels, remainder=_without_kit),
         Dimension("department", _department_keys, _department_labels),
         Dimension("year", _year_keys, _period_labels),
         Dimension("month", _month_keys, _period_labels),

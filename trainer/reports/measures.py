@@ -174,6 +174,12 @@ def compute(
             if not width and not any(row):
                 continue  # an empty total: no row, so an empty scope gives no key at all
             result[row[:width]].update(zip(names, row[width:], strict=True))
+        if dimension is not None and dimension.remainder and q.is_session_based:
+            rest = FactQuery(fact, filters, session_types)
+            dimension.remainder(rest)
+            counted = db.session.execute(rest.select([], [m.expression() for m in measures])).one()
+            if any(counted):
+                result[(None,)].update(zip(names, counted, strict=True))
     if wanted & ANSWER_MEASURES:
         try:
             for key, values in _answer_values(dimension, filters, session_types).items():

@@ -177,6 +177,11 @@ def _roll_up(dimension, filters: ReportFilters, session_types: tuple[str, ...]) 
     q = FactQuery("sessions_all", replace(filters, profession=None), session_types)
     (key,) = dimension.keys(q)
     pairs = frame_of(q.select([], [S.c.id, key]), ["session_id", "key"])
+    if dimension.remainder:  # the sessions left out by the keys' join, under None
+        rest = FactQuery("sessions_all", replace(filters, profession=None), session_types)
+        dimension.remainder(rest)
+        left_out = frame_of(rest.select([], [S.c.id, sa.null()]), ["session_id", "key"])
+        pairs = pd.concat([pairs, left_out], ignore_index=True)
     pairs["session_id"] = pairs["session_id"].astype("int64")
     merged = pairs.join(sessions, on="session_id", how="inner")
     # Keys are ids; a session without a kit counts under None ("Sans outil"), grouped as -1.
