@@ -16,7 +16,6 @@ from trainer.reports.definitions import ReportDefinition, get_definition
 from trainer.reports.dimensions import DIMENSIONS
 from trainer.reports.filters import ReportFilters
 from trainer.reports.measures import KNOWN, compute, value_or_empty
-from trainer.reports.session_log import session_rows
 
 
 class ReportError(Exception):
@@ -89,6 +88,9 @@ def _run_table(definition: ReportDefinition, filters: ReportFilters) -> list[lis
         if dimension_name == "year" and filters.granularity == "month":
             dimension_name = "month"
         if dimension_name == "session":  # a hundred thousand rows: put together by columns
+            # Imported here: pandas is loaded when a report runs, not by every process start.
+            from trainer.reports.session_log import session_rows
+
             cells = session_rows(label_fields, measures, filters, all_rows=all_rows)
             rows.extend(map(list, zip(*(cells[i] for i in order), strict=True)))
             continue

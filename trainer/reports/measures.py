@@ -10,17 +10,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import pandas as pd
 import sqlalchemy as sa
-from flask import current_app
 
 from trainer.extensions import db
 from trainer.reports.dimensions import Dimension
 from trainer.reports.facts import ER, FactQuery, H, NotApplicable, P, R, S
 from trainer.reports.filters import ReportFilters
-from trainer.reports.rollup import ROLLUP_DIMENSIONS, answer_sums, rolled_up, rolled_up_keys
 
 INDICATORS = ("satisfaction", "knowledge", "practice")
+# Evaluation figures per session, kit or trainer: summed from one read per session (``rollup``).
+ROLLUP_DIMENSIONS = {"session", "kit", "trainer"}
 RATE_MEASURES = {f"{name}_rate": name for name in INDICATORS}
 ANSWER_MEASURES = {*RATE_MEASURES, "average_score"}
 
@@ -60,55 +59,11 @@ DERIVED = {"trained_total": ("trained", "trained_declared")}
 KNOWN = set(MEASURES) | ANSWER_MEASURES | set(DERIVED)
 
 
-def one_decimal(numerator: int, denominator: int, scale: int = 100, digits: int = 1) -> float:
-    """``scale × numerator / denominator`` rounded half-up (66.65 → 66.7, not banker's 66.6).
-
-    Exact integer arithmetic (the counts are never negative): a sessions log rounds a hundred
-    thousand rates, and ``Decimal`` cost a third of its time.
-    """
-    unit = 10**digits
-    return ((2 * scale * unit * numerator + denominator) // (2 * denominator)) / unit
-
-
-def _min_responses() -> int:
-    return int(current_app.config.get("MIN_RESPONSES_SHOWN", 5))
-
-
-def _rounded(numerator: pd.Series, denominator: pd.Series, scale: int = 100, digits: int = 2) -> pd.Series:
-    """``one_decimal`` over columns, the same integer arithmetic; NaN where the denominator is 0."""
-    unit = 10**digits
-    safe = denominator.where(denominator > 0, 1)
-    values = ((2 * scale * unit * numerator + safe) // (2 * safe)) / unit
-    return values.where(denominator > 0)
-
-
-def answer_values(sums: pd.DataFrame) -> pd.DataFrame:
-    """Responses, rates and average from the sums of ``rollup`` (those given), row for row.
-
-    A rate is 100 × answers of 3 or 4 / answers, blanks excluded. Nothing is shown (NaN) for a
-    key with fewer than MIN_RESPONSES_SHOWN responses, nor a rate resting on fewer answers than
-    that, so nobody can be recognised.
-    """
-    minimum = _min_responses()
-    shown = sums["responses"] >= minimum
-    values = pd.DataFrame({"responses": sums["responses"]}, index=sums.index)
-    for indicator in INDICATORS:
-        if f"{indicator}_good" in sums:
-            answered = sums[f"{indicator}_answered"]
-            rate = _rounded(sums[f"{indicator}_good"], answered, digits=1)
-            values[f"{indicator}_rate"] = rate.where(shown & (answered >= minimum))
-    if "score_sum" in sums:
-        if "answered" in sums:
-            answered = sums["answered"]
-        else:
-            answered = sum(sums[f"{indicator}_answered"] for indicator in INDICATORS)
-        average = _rounded(sums["score_sum"], answered, scale=1, digits=2)
-        values["average_score"] = average.where(shown & (answered >= minimum))
-    return values
-
-
 def _answer_values(dimension: Dimension | None, filters: ReportFilters, session_types) -> dict[tuple, dict]:
     """``{key: {measure: value}}`` for the answer measures shown (hidden ones are left out)."""
+    # Imported here: pandas is loaded when a report runs, not by every process start (0.4 s).
+    from trainer.reports.rollup import answer_sums, answer_values, rolled_up, rolled_up_keys
+
     if dimension is not None and dimension.name in ROLLUP_DIMENSIONS:
         sums = rolled_up(dimension, filters, session_types)
         keys = rolled_up_keys(sums)

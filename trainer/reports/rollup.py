@@ -18,15 +18,16 @@ import sqlalchemy as sa
 from flask import g
 
 from trainer.evaluations.models import TALLY_COLUMNS, Indicator
+from trainer.evaluations.services import minimum_shown
 from trainer.extensions import db
 from trainer.reports.facts import EA, ER, FactQuery, S, T
 from trainer.reports.filters import ReportFilters
 
-ROLLUP_DIMENSIONS = {"session", "kit", "trainer"}
 # Only the responses know the respondent's profession.
 PROFESSION_DIMENSIONS = {"profession", "sector"}
 # The columns of every sums frame: what the rates and the average are computed from.
 SUMS = ["responses", *TALLY_COLUMNS]
+INDICATOR_NAMES = [indicator.value for indicator in Indicator]
 # ... and every scored answer, for the average when the indicators' counts are not read.
 ALL_SUMS = (*SUMS, "answered")
 
@@ -195,3 +196,38 @@ _NO_ID = -1
 def rolled_up_keys(sums: pd.DataFrame) -> list[tuple]:
     """The report keys of a ``rolled_up`` frame, row for row (None for sessions without a kit)."""
     return [(None if key == _NO_ID else key,) for key in sums.index.tolist()]
+
+
+def _rounded(numerator: pd.Series, denominator: pd.Series, scale: int = 100, digits: int = 2) -> pd.Series:
+    """``scale × numerator / denominator`` rounded half up (66.65 → 66.7, not the banker's 66.6),
+    column by column in exact integer arithmetic (the counts are never negative); NaN where the
+    denominator is 0."""
+    unit = 10**digits
+    safe = denominator.where(denominator > 0, 1)
+    values = ((2 * scale * unit * numerator + safe) // (2 * safe)) / unit
+    return values.where(denominator > 0)
+
+
+def answer_values(sums: pd.DataFrame) -> pd.DataFrame:
+    """Responses, rates and average from the sums of ``rollup`` (those given), row for row.
+
+    A rate is 100 × answers of 3 or 4 / answers, blanks excluded. Nothing is shown (NaN) for a
+    key with fewer than MIN_RESPONSES_SHOWN responses, nor a rate resting on fewer answers than
+    that, so nobody can be recognised.
+    """
+    minimum = minimum_shown()
+    shown = sums["responses"] >= minimum
+    values = pd.DataFrame({"responses": sums["responses"]}, index=sums.index)
+    for indicator in INDICATOR_NAMES:
+        if f"{indicator}_good" in sums:
+            answered = sums[f"{indicator}_answered"]
+            rate = _rounded(sums[f"{indicator}_good"], answered, digits=1)
+            values[f"{indicator}_rate"] = rate.where(shown & (answered >= minimum))
+    if "score_sum" in sums:
+        if "answered" in sums:
+            answered = sums["answered"]
+        else:
+            answered = sum(sums[f"{indicator}_answered"] for indicator in INDICATOR_NAMES)
+        average = _rounded(sums["score_sum"], answered, scale=1, digits=2)
+        values["average_score"] = average.where(shown & (answered >= minimum))
+    return values

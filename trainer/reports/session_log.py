@@ -22,8 +22,8 @@ from trainer.kits.models import Kit
 from trainer.reports.dimensions import DIMENSIONS
 from trainer.reports.facts import SK, FactQuery, R, S
 from trainer.reports.filters import ReportFilters
-from trainer.reports.measures import ANSWER_MEASURES, answer_values, compute, value_or_empty
-from trainer.reports.rollup import driver_rows, frame_of, per_session, sums_for
+from trainer.reports.measures import ANSWER_MEASURES, compute, value_or_empty
+from trainer.reports.rollup import answer_values, driver_rows, frame_of, per_session, sums_for
 from trainer.sessions.models import RegistrationStatus
 
 # At the session grain a person has one registration per session (a unique key), so the trained
