@@ -161,7 +161,7 @@ def load_definitions(directory: Path) -> dict[str, ReportDefinition]:
     found: dict[str, ReportDefinition] = {}
     for path in sorted(Path(directory).glob("*.yaml")):
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506  # nosec B506 (a safe loader)
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506  # nosec B506
         except yaml.YAMLError as exc:
             raise ReportDefinitionError(f"{path.name} : YAML illisible ({exc}).") from None
         definition = parse_definition(data, path.name)
