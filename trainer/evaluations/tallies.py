@@ -35,16 +35,16 @@ def _add_answer() -> str:
     updates = ", ".join(
         f"{column} = evaluation_tallies.{column} + excluded.{column}" for column in increments
     )
-    return f"INSERT INTO evaluation_tallies (session_id, responses, {columns}) VALUES (NEW.session_id, 0, {values}) ON CONFLICT (session_id) DO UPDATE SET {updates};"  # noqa: S608
+    return f"INSERT INTO evaluation_tallies (session_id, responses, {columns}) VALUES (NEW.session_id, 0, {values}) ON CONFLICT (session_id) DO UPDATE SET {updates};"  # noqa: S608  # nosec B608
 
 
 def _remove_answer() -> str:
     updates = ", ".join(f"{column} = {column} - ({value})" for column, value in _increments("OLD").items())
-    return f"UPDATE evaluation_tallies SET {updates} WHERE session_id = OLD.session_id;"  # noqa: S608
+    return f"UPDATE evaluation_tallies SET {updates} WHERE session_id = OLD.session_id;"  # noqa: S608  # nosec B608
 
 
 _ZEROS = ", ".join("0" for _ in TALLY_COLUMNS)
-_ADD_RESPONSE = f"INSERT INTO evaluation_tallies (session_id, responses, {', '.join(TALLY_COLUMNS)}) VALUES (NEW.session_id, 1, {_ZEROS}) ON CONFLICT (session_id) DO UPDATE SET responses = evaluation_tallies.responses + 1;"  # noqa: S608
+_ADD_RESPONSE = f"INSERT INTO evaluation_tallies (session_id, responses, {', '.join(TALLY_COLUMNS)}) VALUES (NEW.session_id, 1, {_ZEROS}) ON CONFLICT (session_id) DO UPDATE SET responses = evaluation_tallies.responses + 1;"  # noqa: S608  # nosec B608
 # A session left without responses has no answers either (they belong to a response): its row goes.
 _REMOVE_RESPONSE = (
     "UPDATE evaluation_tallies SET responses = responses - 1 WHERE session_id = OLD.session_id; "
