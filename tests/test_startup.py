@@ -14,3 +14,46 @@ def test_starting_the_app_leaves_pandas_numpy_and_matplotlib_unloaded(tmp_path):
     env = {**os.environ, "TRAINER_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/t.db"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_trainer_report_builds_an_app_without_pages_except_for_pdf(app, tmp_path):
+    """The real console script: the report is written, from an app with or without blueprints."""
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from trainer.cli import cli
+
+    asked = []
+
+    def create_app():
+        asked.append(info.data.get("pages", True))
+        return app
+
+    info = ScriptInfo(create_app=create_app)
+    for fmt in ("csv", "pdf"):
+        output = tmp_path / f"key-figures.{fmt}"
+        result = CliRunner().invoke(
+            cli, ["report", "key-figures", "--format", fmt, "-o", str(output)], obj=info
+        )
+        assert result.exit_code == 0, result.output
+        info = ScriptInfo(create_app=create_app)
+    assert asked == [False, True]
+
+
+def test_trainer_report_in_a_process_of_its_own(app, tmp_path):
+    env = {
+        **os.environ,
+        "TRAINER_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    }
+    trainer = os.path.join(os.path.dirname(sys.executable), "trainer")
+    for fmt, start in (("csv", b"indicator"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
+        output = tmp_path / f"key-figures.{fmt}"
+        done = subprocess.run(  # noqa: S603
+            [trainer, "report", "key-figures", "--format", fmt, "-o", str(output)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert output.read_bytes().lstrip(b"\xef\xbb\xbf").startswith(start)

@@ -32,10 +32,22 @@ AREAS = (
     "reports",
     "api",
 )
+# The modules that put routes on an area's blueprint (``views`` defines it): imported only by an
+# app that serves pages. Area packages import none of them, so that a command needing only the
+# models (``trainer report``) starts without them — 0.4 s of every such start.
+ROUTE_MODULES = {
+    "attendance": ("views", "certificate_views", "checkin_views", "summary_views"),
+    "evaluations": ("views", "manage", "paper", "public"),
+    "kits": ("views", "pack_views", "resource_views"),
+}
 
 
-def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    """Build a configured app. Tests pass ``overrides``; deployments use env vars + instance file."""
+def create_app(overrides: dict[str, Any] | None = None, *, pages: bool = True) -> Flask:
+    """Build a configured app. Tests pass ``overrides``; deployments use env vars + instance file.
+
+    ``pages=False``: no blueprint, for commands that read and write data but render no page and
+    build no link (``trainer report``).
+    """
     instance_path = config_module.default_instance_path()
     app = Flask(
         __name__,
@@ -74,7 +86,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     permissions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    _register_areas(app)
+    _register_areas(app, pages=pages)
     _register_template_helpers(app)
     from trainer import cli
 
@@ -108,7 +120,7 @@ def _finish_config(app: Flask) -> None:
     app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
 
 
-def _register_areas(app: Flask) -> None:
+def _register_areas(app: Flask, *, pages: bool) -> None:
     import importlib
 
     for area in AREAS:
@@ -118,9 +130,10 @@ def _register_areas(app: Flask) -> None:
             if exc.name != f"trainer.{area}":
                 raise
             continue
-        bp = getattr(module, "bp", None)
-        if bp is not None:
-            app.register_blueprint(bp)
+        if pages:
+            for name in ROUTE_MODULES.get(area, ("views",)):
+                importlib.import_module(f"trainer.{area}.{name}")
+            app.register_blueprint(importlib.import_module(f"trainer.{area}.views").bp)
         cli_register = getattr(module, "register_cli", None)
         if cli_register is not None:
             cli_register(app)

@@ -11,11 +11,15 @@ from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, run_command, shell_command, with_appcontext
 
 from trainer.app import create_app
+from trainer.reports.cli import report_command
 from trainer.schema import upgrade_database
 
 
 def _create_app():
-    return create_app()
+    # A command may ask for an app without pages (ScriptInfo.data["pages"]): ``trainer report``.
+    context = click.get_current_context(silent=True)
+    info = context.find_object(ScriptInfo) if context else None
+    return create_app(pages=info.data.get("pages", True) if info else True)
 
 
 @click.group(
@@ -43,6 +47,8 @@ def run(ctx: click.Context, **kwargs) -> None:
 run.params = list(run_command.params)
 cli.add_command(shell_command)
 cli.add_command(routes_command)
+# Here as well as on ``app.cli``: found without building the app, which it then builds lighter.
+cli.add_command(report_command)
 
 
 @click.command("create-user")

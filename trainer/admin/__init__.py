@@ -1,3 +1,1 @@
-from trainer.admin.views import bp
-
-__all__ = ["bp"]
+"""Administration: accounts, API tokens, reference data and the audit log."""

@@ -1,3 +1,1 @@
-from trainer.auth.views import bp
-
-__all__ = ["bp"]
+"""Accounts, sign-in, roles and the access rules of every page."""

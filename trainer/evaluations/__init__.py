@@ -1,8 +1,6 @@
 """Evaluations: questionnaires, personal links, the participant form and the results."""
 
-from trainer.evaluations import manage, paper, public  # noqa: F401  (routes on bp)
 from trainer.evaluations.sending import on_session_closed
-from trainer.evaluations.views import bp
 from trainer.signals import session_closed
 
 # A closed session gets its invitations (hot e-mailed now, cold due later); the sender commits.
@@ -15,4 +13,4 @@ def register_cli(app) -> None:
     app.cli.add_command(evaluations_cli)
 
 
-__all__ = ["bp", "register_cli"]
+__all__ = ["register_cli"]

@@ -2,8 +2,6 @@
 
 from flask import Flask
 
-from trainer.imports.views import bp
-
 
 def register_cli(app: Flask) -> None:
     from trainer.imports.cli import import_command
@@ -11,4 +9,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(import_command)
 
 
-__all__ = ["bp", "register_cli"]
+__all__ = ["register_cli"]

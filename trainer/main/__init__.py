@@ -1,3 +1,1 @@
-from trainer.main.views import bp
-
-__all__ = ["bp"]
+"""The home page, health check and pages every visitor may see."""

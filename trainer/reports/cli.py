@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo
 
 
 @click.command("report")
@@ -21,9 +21,19 @@ from flask.cli import with_appcontext
 @click.option("--profession", metavar="CODE")
 @click.option("--granularity", type=click.Choice(["year", "month"]), default=None, help="trained-by-period")
 @click.option("--output", "-o", default="-", metavar="FILE", help="File to write; '-' (default): stdout.")
-@with_appcontext
-def report_command(report_id: str, fmt: str, output: str, **options) -> None:
+@click.pass_context
+def report_command(ctx: click.Context, report_id: str, fmt: str, output: str, **options) -> None:
     """Write the report REPORT_ID (key-figures, trained-by-profession…) with the given filters."""
+    info = ctx.ensure_object(ScriptInfo)
+    # CSV, JSON and XLSX render no page and build no link: when this process builds the app, it
+    # leaves the blueprints out (``trainer.cli._create_app``). The PDF's templates use the
+    # reports blueprint's filters. An app already built (tests) is used as is.
+    info.data.setdefault("pages", fmt == "pdf")
+    with info.load_app().app_context():
+        _write_report(report_id, fmt, output, options)
+
+
+def _write_report(report_id: str, fmt: str, output: str, options: dict) -> None:
     from trainer.database import write_intent
     from trainer.extensions import db
     from trainer.reports.definitions import definitions

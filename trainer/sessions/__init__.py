@@ -1,5 +1,1 @@
 """Sessions: scheduling with slots and trainers, registrations and the waiting list."""
-
-from trainer.sessions.views import bp
-
-__all__ = ["bp"]
