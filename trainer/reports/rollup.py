@@ -25,11 +25,9 @@ from trainer.reports.filters import ReportFilters
 
 # Only the responses know the respondent's profession.
 PROFESSION_DIMENSIONS = {"profession", "sector"}
-# The columns of every sums frame: what the rates and the average are computed from.
-SUMS = ["responses", *TALLY_COLUMNS]
-INDICATOR_NAMES = [indicator.value for indicator in Indicator]
-# ... and every scored answer, for the average when the indicators' counts are not read.
-ALL_SUMS = (*SUMS, "answered")
+# The columns of every sums frame: what the rates and the average are computed from
+# (``answered``: every scored answer, whatever its indicator).
+SUMS = ["responses", *TALLY_COLUMNS, "answered"]
 
 
 def driver_rows(statement: sa.Select) -> list[tuple]:
@@ -61,9 +59,11 @@ def frame_of(statement: sa.Select, columns: list[str], *, integers: bool = False
     )
 
 
-def _as_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sums as integers; a key missing from one side (no answers, say) counts 0."""
-    return frame.fillna(0).astype("int64")
+def _tally(column: str):
+    """A column of the tallies, or the expression that gives it (``answered``)."""
+    if column == "answered":
+        return sum(T.c[f"{indicator.value}_answered"] for indicator in Indicator)
+    return T.c[column]
 
 
 def _answer_sums_query(q: FactQuery, keys: list) -> sa.Select:
@@ -97,7 +97,7 @@ def answer_sums(
         q = FactQuery("tallies", filters, session_types)
         keys = keys_of(q)
         names = [f"key_{i}" for i in range(len(keys))]
-        statement = q.select(keys, [sa.func.sum(T.c[column]) for column in SUMS])
+        statement = q.select(keys, [sa.func.sum(_tally(column)) for column in SUMS])
         return _keyed(frame_of(statement, [*names, *SUMS]))
     answers_q, responses_q = (
         FactQuery("answers", filters, session_types),
@@ -114,7 +114,10 @@ def answer_sums(
 
 
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
-    frame[SUMS] = _as_counts(frame[SUMS])
+    counts = [column for column in SUMS if column in frame]
+    frame[counts] = frame[counts].fillna(0).astype("int64")  # no answers for a key: 0
+    if "answered" not in frame:
+        frame["answered"] = sum(frame[f"{indicator.value}_answered"] for indicator in Indicator)
     return frame[frame["responses"] > 0].reset_index(drop=True)
 
 
@@ -142,7 +145,7 @@ def per_session(
         if (cached_filters, cached_types) == (filters, session_types) and set(columns) <= set(cached_columns):
             return frame[list(columns)]
     if counted_from_answers(filters, "session"):
-        columns = ALL_SUMS  # counted together anyway
+        columns = tuple(SUMS)  # counted together anyway
     frame = cache[(filters, session_types, columns)] = _read_per_session(filters, session_types, columns)
     return frame
 
@@ -152,13 +155,10 @@ def _read_per_session(
 ) -> pd.DataFrame:
     if counted_from_answers(filters, "session"):
         sums = answer_sums(filters, session_types, lambda q: [q.session_id], "session")
-        sums["answered"] = sum(sums[f"{indicator.value}_answered"] for indicator in Indicator)
         return sums.rename(columns={"key_0": "session_id"}).set_index("session_id")[list(columns)]
     # Already one row per session: read as stored, without a GROUP BY.
     q = FactQuery("tallies", filters, session_types)
-    answered = sum(T.c[f"{indicator.value}_answered"] for indicator in Indicator)
-    read = [answered if column == "answered" else T.c[column] for column in columns]
-    statement = q.select([], [T.c.session_id, *read])
+    statement = q.select([], [T.c.session_id, *(_tally(column) for column in columns)])
     return frame_of(statement, ["session_id", *columns], integers=True).set_index("session_id")
 
 
@@ -218,16 +218,13 @@ def answer_values(sums: pd.DataFrame) -> pd.DataFrame:
     minimum = minimum_shown()
     shown = sums["responses"] >= minimum
     values = pd.DataFrame({"responses": sums["responses"]}, index=sums.index)
-    for indicator in INDICATOR_NAMES:
+    for indicator in (indicator.value for indicator in Indicator):
         if f"{indicator}_good" in sums:
             answered = sums[f"{indicator}_answered"]
             rate = _rounded(sums[f"{indicator}_good"], answered, digits=1)
             values[f"{indicator}_rate"] = rate.where(shown & (answered >= minimum))
     if "score_sum" in sums:
-        if "answered" in sums:
-            answered = sums["answered"]
-        else:
-            answered = sum(sums[f"{indicator}_answered"] for indicator in INDICATOR_NAMES)
+        answered = sums["answered"]
         average = _rounded(sums["score_sum"], answered, scale=1, digits=2)
         values["average_score"] = average.where(shown & (answered >= minimum))
     return values
