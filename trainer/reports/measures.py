@@ -99,10 +99,10 @@ def compute(
     if unknown:
         raise ValueError(f"unknown measures {sorted(unknown)}")
     result: dict[tuple, dict] = defaultdict(dict)
+    answers = wanted & ANSWER_MEASURES
     if dimension is not None and dimension.name in ROLLUP_DIMENSIONS and "responses" in wanted:
-        wanted.discard("responses")  # counted with the answer sums
-        for key, values in _answer_values(dimension, filters, session_types).items():
-            result[key]["responses"] = values["responses"]
+        wanted.discard("responses")  # counted with the answer sums, below
+        answers.add("responses")
     by_fact: dict[str, list[Measure]] = defaultdict(list)
     for name in sorted(wanted & set(MEASURES)):
         by_fact[MEASURES[name].fact].append(MEASURES[name])
@@ -135,10 +135,10 @@ def compute(
             counted = db.session.execute(rest.select([], [m.expression() for m in measures])).one()
             if any(counted):
                 result[(None,)].update(zip(names, counted, strict=True))
-    if wanted & ANSWER_MEASURES:
+    if answers:
         try:
             for key, values in _answer_values(dimension, filters, session_types).items():
-                shown = {k: v for k, v in values.items() if k != "responses" or k in wanted}
+                shown = {name: value for name, value in values.items() if name in answers}
                 if shown:  # a key with only hidden rates gets no row
                     result[key].update(shown)
         except NotApplicable:
