@@ -192,6 +192,8 @@ def _session_keys(q: FactQuery) -> list:
     return [q.session_id]
 
 
+# The per-session reports are put together by ``session_log`` (which imports this module, and
+# pandas); these two serve the generic path, for the same labels and rows.
 def _session_labels(keys: set[Key], filters) -> Labels:
     from trainer.reports.session_log import session_labels
 
